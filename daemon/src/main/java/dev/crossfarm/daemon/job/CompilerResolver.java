@@ -1,0 +1,92 @@
+package dev.crossfarm.daemon.job;
+
+import dev.crossfarm.daemon.ExitCode;
+import dev.crossfarm.toolchain.CompilerName;
+import dev.crossfarm.toolchain.Toolchain;
+import dev.crossfarm.toolchain.ToolchainCatalog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Turns the compiler name a client sent into an executable of this volunteer's toolchain, or
+ * refuses: a name of another target ({@code x86_64-linux-gnu-gcc} sent to an aarch64 volunteer), a
+ * name not in the catalog ({@code sh}, {@code ../x}), a version this volunteer does not have. Plain
+ * names ({@code gcc}) always mean this volunteer's target.
+ */
+public final class CompilerResolver {
+
+  private final InstalledToolchain installed;
+  private final ToolchainCatalog catalog;
+
+  public CompilerResolver(InstalledToolchain installed, ToolchainCatalog catalog) {
+    this.installed = installed;
+    this.catalog = catalog;
+  }
+
+  /** A compiler name with the executable it runs. */
+  public record Resolved(CompilerName name, Path executable) {}
+
+  public Resolved resolve(String sent) throws JobRefusedException {
+    Toolchain toolchain = installed.toolchain();
+    Optional<CompilerName> accepted = toolchain.accept(sent);
+    if (accepted.isEmpty()) {
+      throw new JobRefusedException(ExitCode.COMPILER_MISSING, whyNot(sent, toolchain));
+    }
+    CompilerName name = accepted.get();
+    if (name.version().isPresent() && !sameVersion(name.version().get(), installed.version())) {
+      throw new JobRefusedException(
+          ExitCode.COMPILER_MISSING,
+          "refused '"
+              + sent
+              + "': this volunteer's "
+              + toolchain.name()
+              + " compiler is gcc "
+              + installed.version()
+              + ", not "
+              + name.version().get());
+    }
+    Path executable = installed.installation().executable(toolchain.driverTool(name));
+    if (!Files.isExecutable(executable)) {
+      throw new JobRefusedException(
+          ExitCode.COMPILER_MISSING,
+          "refused '"
+              + sent
+              + "': "
+              + executable
+              + " is not installed on this volunteer (packages: "
+              + String.join(" ", toolchain.debianPackages())
+              + ")");
+    }
+    return new Resolved(name, executable);
+  }
+
+  /** {@code 12} and {@code 12.2} match 12.2.0; {@code 1} does not match 12.2.0. */
+  static boolean sameVersion(String requested, String installed) {
+    return installed.equals(requested) || installed.startsWith(requested + ".");
+  }
+
+  private String whyNot(String sent, Toolchain toolchain) {
+    Optional<Toolchain> owner = catalog.ownerOfTriplet(sent);
+    if (owner.isPresent() && !owner.get().name().equals(toolchain.name())) {
+      return "refused '"
+          + sent
+          + "': that compiler builds for "
+          + owner.get().name()
+          + ", and this volunteer builds for "
+          + toolchain.name()
+          + "; send it to the "
+          + owner.get().name()
+          + " volunteer (port "
+          + owner.get().port()
+          + ")";
+    }
+    return "refused '"
+        + sent
+        + "': not a compiler this "
+        + toolchain.name()
+        + " volunteer runs; it accepts gcc, cc, g++, c++ and cpp, plain or prefixed by "
+        + String.join("- or ", toolchain.triples())
+        + "-";
+  }
+}

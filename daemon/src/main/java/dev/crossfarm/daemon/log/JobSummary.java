@@ -1,0 +1,56 @@
+package dev.crossfarm.daemon.log;
+
+import java.net.InetSocketAddress;
+
+/**
+ * One finished job, as stock distccd's {@code dcc_job_summary} line reports it, which people and
+ * tools grep: {@code client: 127.0.0.1:41234 COMPILE_OK exit:0 sig:0 core:0 ret:0 time:225ms gcc
+ * lapi.c}.
+ *
+ * @param waitStatus the compiler's wait status (0 when it never ran)
+ * @param ret the volunteer's own code for the job: 0, or an {@code ExitCode}
+ */
+public record JobSummary(
+    InetSocketAddress client,
+    Result result,
+    int waitStatus,
+    int ret,
+    long millis,
+    String compiler,
+    String source) {
+
+  /** Stock distccd's job results. */
+  public enum Result {
+    COMPILE_OK,
+    COMPILE_ERROR,
+    COMPILE_TIMEOUT,
+    CLI_DISCONN,
+    REJ_BAD_REQ,
+    OTHER
+  }
+
+  public String line() {
+    int sig = waitStatus & 0x7f;
+    boolean core = (waitStatus & 0x80) != 0;
+    return "client: "
+        + client.getAddress().getHostAddress()
+        + ":"
+        + client.getPort()
+        + " "
+        + result
+        + " exit:"
+        + (waitStatus >> 8 & 0xff)
+        + " sig:"
+        + sig
+        + " core:"
+        + (core ? 1 : 0)
+        + " ret:"
+        + ret
+        + " time:"
+        + millis
+        + "ms "
+        + (compiler == null ? "(none)" : compiler)
+        + " "
+        + (source == null ? "(none)" : source);
+  }
+}

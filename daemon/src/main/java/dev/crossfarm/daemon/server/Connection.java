@@ -1,0 +1,298 @@
+package dev.crossfarm.daemon.server;
+
+import dev.crossfarm.daemon.ExitCode;
+import dev.crossfarm.daemon.job.ArgumentPolicy;
+import dev.crossfarm.daemon.job.CompileCommand;
+import dev.crossfarm.daemon.job.CompilerProcess;
+import dev.crossfarm.daemon.job.CompilerResolver;
+import dev.crossfarm.daemon.job.JobDirectory;
+import dev.crossfarm.daemon.job.JobRefusedException;
+import dev.crossfarm.daemon.job.ObjectCheck;
+import dev.crossfarm.daemon.log.JobSummary;
+import dev.crossfarm.daemon.log.JobSummary.Result;
+import dev.crossfarm.daemon.protocol.ProtocolException;
+import dev.crossfarm.daemon.protocol.ProtocolReader;
+import dev.crossfarm.daemon.protocol.ProtocolWriter;
+import dev.crossfarm.daemon.protocol.ReplyWriter;
+import dev.crossfarm.daemon.protocol.Request;
+import dev.crossfarm.daemon.protocol.RequestReader;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One job, start to finish (stock distccd's {@code serve.c}): read the request, ask the policy,
+ * resolve the compiler, read the source, wait for a slot, run the compiler, check the object, write
+ * the reply, remove the job's directory. Each step is a call into a class of its own.
+ */
+final class Connection {
+
+  private static final Logger log = LoggerFactory.getLogger("dcc_serve");
+
+  /** Everything a connection borrows from the daemon. */
+  record Services(
+      DaemonConfig config,
+      ArgumentPolicy policy,
+      CompilerResolver resolver,
+      ObjectCheck objectCheck,
+      CompilerProcess compiler,
+      JobDirectory.Factory directories,
+      JobSlots slots,
+      Consumer<JobSummary> summaries) {}
+
+  private final Socket socket;
+  private final InputStream socketIn;
+  private final OutputStream socketOut;
+  private final InetSocketAddress client;
+  private final Services services;
+  private final long started = System.nanoTime();
+
+  private String compiler;
+  private String source;
+
+  Connection(Socket socket, InetSocketAddress client, Services services) throws IOException {
+    this.socket = socket;
+    this.socketIn = socket.getInputStream();
+    this.socketOut = socket.getOutputStream();
+    this.client = client;
+    this.services = services;
+  }
+
+  void serve() {
+    ProtocolReader in = new ProtocolReader(socketIn);
+    ProtocolWriter out = new ProtocolWriter(new BufferedOutputStream(socketOut, 64 * 1024));
+    ReplyWriter reply = new ReplyWriter(out);
+    RequestReader requests = new RequestReader(in, services.config().limits());
+    try {
+      if (!services.config().allow().permits(client.getAddress())) {
+        refuseAddress(requests, reply);
+        return;
+      }
+      requests.readVersion();
+      if (requests.version() == 3) {
+        refuse(
+            reply,
+            requests,
+            ExitCode.PROTOCOL_ERROR,
+            "pump mode (protocol 3) is not served by this volunteer yet; use ',lzo' without"
+                + " ',cpp' in DISTCC_HOSTS",
+            false);
+        return;
+      }
+      Request request = requests.readArguments();
+      compiler = request.argv().get(0);
+      CompileCommand command;
+      CompilerResolver.Resolved resolved;
+      try {
+        resolved = services.resolver().resolve(compiler);
+        command = services.policy().check(resolved.name(), request.argv());
+        source = command.sourceName();
+      } catch (JobRefusedException refused) {
+        source = guessSource(request);
+        refuse(reply, requests, refused.exitCode(), refused.getMessage(), true);
+        return;
+      }
+      compile(request, command, resolved, requests, in, reply);
+    } catch (EOFException e) {
+      // the client gave up before the source came: its own preprocessor failed (stock: quiet)
+      summary(Result.CLI_DISCONN, 0, ExitCode.TRUNCATED);
+    } catch (ProtocolException e) {
+      log.warn("{}: {}", clientText(), e.getMessage());
+      if (requests.version() > 0) {
+        tryRefusal(
+            reply,
+            requests.version(),
+            ExitCode.PROTOCOL_ERROR,
+            "protocol error: " + e.getMessage());
+      }
+      summary(Result.REJ_BAD_REQ, 0, ExitCode.PROTOCOL_ERROR);
+    } catch (SocketTimeoutException e) {
+      log.warn(
+          "{}: no data from the client for {}; dropped",
+          clientText(),
+          services.config().ioTimeout());
+      summary(Result.CLI_DISCONN, 0, ExitCode.IO_ERROR);
+    } catch (IOException e) {
+      log.warn("{}: {}", clientText(), e.getMessage());
+      summary(Result.CLI_DISCONN, 0, ExitCode.IO_ERROR);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      summary(Result.OTHER, 0, ExitCode.DISTCC_FAILED);
+    } catch (RuntimeException e) {
+      log.error("{}: internal error", clientText(), e);
+      summary(Result.OTHER, 0, ExitCode.DISTCC_FAILED);
+    }
+  }
+
+  private void compile(
+      Request request,
+      CompileCommand command,
+      CompilerResolver.Resolved resolved,
+      RequestReader requests,
+      ProtocolReader in,
+      ReplyWriter reply)
+      throws IOException, InterruptedException {
+    try (JobDirectory dir = services.directories().create()) {
+      CompileCommand.JobPaths paths =
+          new CompileCommand.JobPaths(
+              dir.file("in" + command.inputExtension()),
+              dir.file(command.outputName()),
+              dir.file("deps.d"));
+      try {
+        requests.readSource(paths.source());
+      } catch (IOException e) {
+        if (isFull(e)) {
+          refuseAfterSource(
+              reply,
+              request.version(),
+              "no space left for the job's files on this volunteer: " + e.getMessage());
+          return;
+        }
+        throw e;
+      }
+      CompilerProcess.Outcome outcome;
+      try (JobSlots.Slot slot = services.slots().acquire()) {
+        outcome =
+            services
+                .compiler()
+                .run(
+                    command.commandLine(resolved.executable(), paths),
+                    dir.path(),
+                    dir.file("stdout"),
+                    dir.file("stderr"),
+                    () -> in.peerClosed(socket));
+      }
+      if (outcome instanceof CompilerProcess.Exited exited) {
+        answer(request, command, exited.waitStatus(), dir, paths, reply);
+      } else if (outcome instanceof CompilerProcess.TimedOut t) {
+        tryRefusal(
+            reply,
+            request.version(),
+            ExitCode.TIMEOUT,
+            "the compile ran past --job-lifetime ("
+                + t.after().toSeconds()
+                + "s) and was killed on the volunteer");
+        summary(Result.COMPILE_TIMEOUT, ExitCode.TIMEOUT << 8, ExitCode.TIMEOUT);
+      } else {
+        // the client went away: nobody to answer
+        summary(Result.CLI_DISCONN, 0, ExitCode.IO_ERROR);
+      }
+    }
+  }
+
+  private void answer(
+      Request request,
+      CompileCommand command,
+      int waitStatus,
+      JobDirectory dir,
+      CompileCommand.JobPaths paths,
+      ReplyWriter reply)
+      throws IOException {
+    byte[] stderr = Files.readAllBytes(dir.file("stderr"));
+    if (waitStatus == 0 && !command.assemblyOnly()) {
+      try {
+        services.objectCheck().verify(paths.output());
+      } catch (JobRefusedException wrong) {
+        log.error("{}: {} {}: {}", clientText(), compiler, source, wrong.getMessage());
+        tryRefusal(reply, request.version(), wrong.exitCode(), wrong.getMessage());
+        summary(Result.OTHER, 0, wrong.exitCode());
+        return;
+      }
+    }
+    reply.writeResult(request.version(), waitStatus, stderr, dir.file("stdout"), paths.output());
+    summary(waitStatus == 0 ? Result.COMPILE_OK : Result.COMPILE_ERROR, waitStatus, 0);
+  }
+
+  /**
+   * Answers a client outside --allow: nothing of its request is used, but it gets a reply in its
+   * own protocol version, so the stock client backs off instead of retrying forever.
+   */
+  private void refuseAddress(RequestReader requests, ReplyWriter reply) throws IOException {
+    log.warn("{}: not on the allow-list ({}); refused", clientText(), services.config().allow());
+    int version;
+    try {
+      version = requests.readVersion();
+    } catch (IOException e) {
+      return;
+    }
+    tryRefusal(
+        reply,
+        version,
+        ExitCode.ACCESS_DENIED,
+        "access denied: "
+            + client.getAddress().getHostAddress()
+            + " is not allowed on this volunteer; its owner can add it with --allow");
+  }
+
+  /**
+   * Refuses after reading (and dropping) the rest of the request, so the client reads the reply.
+   */
+  private void refuse(
+      ReplyWriter reply, RequestReader requests, int exitCode, String message, boolean drainSource)
+      throws IOException {
+    if (drainSource) {
+      requests.skipSource();
+    }
+    log.info("{}: {}", clientText(), message);
+    tryRefusal(reply, requests.version(), exitCode, message);
+    summary(Result.REJ_BAD_REQ, 0, exitCode);
+  }
+
+  private void refuseAfterSource(ReplyWriter reply, int version, String message) {
+    log.error("{}: {}", clientText(), message);
+    tryRefusal(reply, version, ExitCode.IO_ERROR, message);
+    summary(Result.OTHER, 0, ExitCode.IO_ERROR);
+  }
+
+  private void tryRefusal(ReplyWriter reply, int version, int exitCode, String message) {
+    try {
+      reply.writeRefusal(
+          version,
+          exitCode,
+          "crossfarm volunteer ("
+              + services.config().toolchain().toolchain().name()
+              + "): "
+              + message);
+    } catch (IOException gone) {
+      log.debug("{}: could not send the refusal: {}", clientText(), gone.getMessage());
+    }
+  }
+
+  private static boolean isFull(IOException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("No space left") || m.contains("Disk quota");
+  }
+
+  /** The source name of a refused request, for the log line: the first non-option word. */
+  private static String guessSource(Request request) {
+    for (int i = 1; i < request.argv().size(); i++) {
+      String a = request.argv().get(i);
+      if (a.equals("-o")) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private void summary(Result result, int waitStatus, int ret) {
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    services
+        .summaries()
+        .accept(new JobSummary(client, result, waitStatus, ret, millis, compiler, source));
+  }
+
+  private String clientText() {
+    return client.getAddress().getHostAddress() + ":" + client.getPort();
+  }
+}

@@ -1,0 +1,158 @@
+package dev.crossfarm.daemon.server;
+
+import dev.crossfarm.daemon.job.ArgumentPolicy;
+import dev.crossfarm.daemon.job.CompilerProcess;
+import dev.crossfarm.daemon.job.CompilerResolver;
+import dev.crossfarm.daemon.job.JobDirectory;
+import dev.crossfarm.daemon.job.ObjectCheck;
+import dev.crossfarm.daemon.log.JobSummary;
+import dev.crossfarm.toolchain.ToolchainCatalog;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The volunteer's TCP server: binds, accepts, and hands each connection to a thread of a bounded
+ * pool (one thread per connection; concurrency that matters is bounded by the compile slots).
+ * Closing it stops accepting, lets running jobs finish, and removes the job root.
+ */
+public final class Daemon implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger("dcc_listen");
+
+  private final DaemonConfig config;
+  private final Connection.Services services;
+  private final ThreadPoolExecutor workers;
+  private final AtomicLong connectionCounter = new AtomicLong();
+  private ServerSocket server;
+  private Thread acceptor;
+
+  public Daemon(DaemonConfig config, ToolchainCatalog catalog, Consumer<JobSummary> summaries)
+      throws IOException {
+    this.config = config;
+    this.services =
+        new Connection.Services(
+            config,
+            new ArgumentPolicy(),
+            new CompilerResolver(config.toolchain(), catalog),
+            new ObjectCheck(config.toolchain().toolchain().elf()),
+            new CompilerProcess(config.nice(), config.jobLifetime()),
+            new JobDirectory.Factory(config.jobRoot()),
+            new JobSlots(config.jobs()),
+            summaries);
+    this.workers =
+        new ThreadPoolExecutor(
+            0,
+            config.maxConnections(),
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "job-" + connectionCounter.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Binds the port and starts accepting.
+   *
+   * @throws java.net.BindException when the port is taken (the CLI exits 102, as stock)
+   */
+  public void start() throws IOException {
+    server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(new InetSocketAddress(config.listen(), config.port()), 128);
+    acceptor = new Thread(this::acceptLoop, "accept");
+    acceptor.start();
+  }
+
+  /** The bound port (useful when the config asked for port 0). */
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  public JobSlots slots() {
+    return services.slots();
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      Socket socket;
+      try {
+        socket = server.accept();
+      } catch (IOException e) {
+        if (!server.isClosed()) {
+          log.error("accept failed: {}", e.getMessage());
+        }
+        continue;
+      }
+      try {
+        workers.execute(() -> handle(socket));
+      } catch (RejectedExecutionException full) {
+        log.warn(
+            "{} connections already open (--max-connections); dropped {}",
+            config.maxConnections(),
+            socket.getRemoteSocketAddress());
+        closeQuietly(socket);
+      }
+    }
+  }
+
+  private void handle(Socket socket) {
+    try (socket) {
+      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.ioTimeout().toMillis()));
+      socket.setTcpNoDelay(true);
+      new Connection(socket, (InetSocketAddress) socket.getRemoteSocketAddress(), services).serve();
+    } catch (IOException e) {
+      log.debug("connection closed: {}", e.getMessage());
+    }
+  }
+
+  /** Stops accepting, waits up to {@code grace} for running jobs, removes the job root. */
+  public void shutdown(Duration grace) {
+    closeQuietly(server);
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("jobs still running after {}; stopping anyway", grace);
+        workers.shutdownNow();
+      }
+      if (acceptor != null) {
+        acceptor.join(1000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      services.directories().removeRoot();
+    } catch (IOException e) {
+      log.warn("could not remove {}: {}", services.directories().root(), e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    shutdown(Duration.ofSeconds(30));
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      if (c != null) {
+        c.close();
+      }
+    } catch (Exception ignored) {
+      // closing on the way out: nothing to tell anyone
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.crossfarm.daemon.server;
+
+import dev.crossfarm.daemon.job.InstalledToolchain;
+import dev.crossfarm.daemon.protocol.RequestLimits;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a volunteer needs to run, decided before it starts (the CLI builds it from stock
+ * distccd's option names).
+ *
+ * @param listen the address to listen on, or null for every address
+ * @param port the TCP port, 0 for any free one (tests)
+ * @param jobs compile slots
+ * @param nice nice level of the compilers
+ * @param jobLifetime a compile running longer is killed (stock: --job-lifetime)
+ * @param ioTimeout longest wait for any single read or write of a client
+ * @param maxConnections connections served at once (reading, waiting or compiling); more are closed
+ *     at once
+ * @param jobRoot directory under which each job gets its own directory
+ */
+public record DaemonConfig(
+    InstalledToolchain toolchain,
+    InetAddress listen,
+    int port,
+    AccessList allow,
+    int jobs,
+    int nice,
+    Duration jobLifetime,
+    Duration ioTimeout,
+    int maxConnections,
+    RequestLimits limits,
+    Path jobRoot) {
+
+  public DaemonConfig {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--port must be 1-65535, not " + port);
+    }
+    if (jobs < 1) {
+      throw new IllegalArgumentException("--jobs must be at least 1, not " + jobs);
+    }
+    if (nice < -20 || nice > 19) {
+      throw new IllegalArgumentException("--nice must be -20..19, not " + nice);
+    }
+    if (maxConnections < jobs) {
+      throw new IllegalArgumentException(
+          "--max-connections (" + maxConnections + ") must be at least --jobs (" + jobs + ")");
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.crossfarm.cli;
+
+import dev.crossfarm.daemon.ExitCode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code farm} command: one subcommand class per verb. */
+@Command(
+    name = "farm",
+    mixinStandardHelpOptions = true,
+    versionProvider = Farm.Version.class,
+    description = {
+      "crossfarm: turn spare machines into a distcc cross-compilation farm.",
+      "",
+      "Volunteers run one daemon per target architecture (x86_64, armv7h, aarch64), each with",
+      "that target's cross compiler; clients keep using the stock distcc they already have."
+    },
+    subcommands = {DaemonCommand.class, CommandLine.HelpCommand.class})
+public final class Farm {
+
+  /** Exit code for an unexpected failure (a bug): the message asks for --verbose. */
+  static final int INTERNAL_ERROR = 1;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code; tests call this instead of main. */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Farm());
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          CommandLine cmd = e.getCommandLine();
+          cmd.getErr().println("farm: " + e.getMessage());
+          cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+          return ExitCode.BAD_ARGUMENTS; // stock distccd exits 101 on a bad option
+        });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parseResult) -> {
+          if (e instanceof ExitException exit) {
+            cmd.getErr().println("farm: " + exit.getMessage());
+            if (verbose(args) && exit.getCause() != null) {
+              exit.getCause().printStackTrace(cmd.getErr());
+            }
+            return exit.code();
+          }
+          cmd.getErr().println("farm: unexpected error: " + e);
+          if (verbose(args)) {
+            e.printStackTrace(cmd.getErr());
+          } else {
+            cmd.getErr().println("Run again with --verbose for details.");
+          }
+          return INTERNAL_ERROR;
+        });
+    return cli.execute(args);
+  }
+
+  private static boolean verbose(String[] args) {
+    for (String a : args) {
+      if (a.equals("--verbose") || a.equals("-v")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The version from the jar's manifest (set by Maven). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Farm.class.getPackage().getImplementationVersion();
+      return new String[] {"crossfarm " + (v == null ? "(development build)" : v)};
+    }
+  }
+}
