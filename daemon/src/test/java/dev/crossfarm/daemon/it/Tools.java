@@ -1,0 +1,159 @@
+package dev.crossfarm.daemon.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The real peers the integration tests run: the stock distcc client, make, compilers, qemu. A
+ * missing tool fails the test with what installs it; it is never skipped.
+ */
+final class Tools {
+
+  private Tools() {}
+
+  /** Where .ci/setup unpacks lua 5.4 from Debian's source package. */
+  static Path luaSource() {
+    String env = System.getenv("CROSSFARM_LUA_SRC");
+    Path dir =
+        env != null
+            ? Path.of(env)
+            : Path.of(System.getProperty("user.home"), ".cache", "crossfarm", "lua5.4");
+    if (!Files.isRegularFile(dir.resolve("src/lapi.c"))) {
+      fail(
+          "no lua 5.4 source at "
+              + dir
+              + ": run 'bash .ci/setup' once (it fetches Debian's lua5.4 source)");
+    }
+    return dir;
+  }
+
+  static void require(String... commands) {
+    for (String c : commands) {
+      boolean found =
+          Stream.of(System.getenv("PATH").split(":"))
+              .anyMatch(d -> Files.isExecutable(Path.of(d, c)));
+      if (!found) {
+        fail(c + " is not installed: run 'bash .ci/setup' (installs the test tools from Debian)");
+      }
+    }
+  }
+
+  /** A fresh copy of {@code source} under {@code parent}. */
+  static Path copyTree(Path source, Path target) throws IOException {
+    try (Stream<Path> all = Files.walk(source)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Path to = target.resolve(source.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to);
+        }
+      }
+    }
+    return target;
+  }
+
+  /** The result of a finished command. */
+  record Run(int exit, String out, String err) {
+    Run ok(String what) {
+      if (exit != 0) {
+        fail(what + " failed with exit " + exit + ":\n" + tail(err) + tail(out));
+      }
+      return this;
+    }
+
+    private static String tail(String s) {
+      return s.length() > 4000 ? "..." + s.substring(s.length() - 4000) : s;
+    }
+  }
+
+  /** Runs a command in {@code dir} with extra environment, bounded by {@code seconds}. */
+  static Run run(Path dir, Map<String, String> env, int seconds, List<String> command) {
+    List<String> bounded =
+        new ArrayList<>(List.of("timeout", "-k", "5", Integer.toString(seconds)));
+    bounded.addAll(command);
+    try {
+      Path out = Files.createTempFile("it-out", ".txt");
+      Path err = Files.createTempFile("it-err", ".txt");
+      ProcessBuilder pb =
+          new ProcessBuilder(bounded)
+              .directory(dir.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      if (!p.waitFor(seconds + 15L, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+      Run r =
+          new Run(
+              p.exitValue(),
+              Files.readString(out, StandardCharsets.ISO_8859_1),
+              Files.readString(err, StandardCharsets.ISO_8859_1));
+      Files.delete(out);
+      Files.delete(err);
+      return r;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Run run(Path dir, Map<String, String> env, String... command) {
+    return run(dir, env, 600, List.of(command));
+  }
+
+  /**
+   * The environment of a stock client that must compile remotely or fail: no local fallback, no
+   * backoff (so each job really reaches the volunteer). Every call is bounded by {@link #run}.
+   */
+  static Map<String, String> distccEnv(String hosts, Path distccDir) throws IOException {
+    Files.createDirectories(distccDir);
+    return Map.of(
+        "DISTCC_HOSTS", hosts,
+        "DISTCC_DIR", distccDir.toString(),
+        "DISTCC_FALLBACK", "0",
+        "DISTCC_SKIP_LOCAL_RETRY", "1",
+        "DISTCC_BACKOFF_PERIOD", "0");
+  }
+
+  /** Every *.o under {@code dir}, sorted by name. */
+  static List<Path> objects(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".o")).sorted(Comparator.naturalOrder()).toList();
+    }
+  }
+
+  /** Names of the objects whose bytes differ between two directories (or that one lacks). */
+  static List<String> differingObjects(Path expected, Path actual) throws IOException {
+    List<String> differ = new ArrayList<>();
+    for (Path e : objects(expected)) {
+      Path a = actual.resolve(e.getFileName().toString());
+      if (!Files.exists(a) || Files.mismatch(e, a) != -1) {
+        differ.add(e.getFileName().toString());
+      }
+    }
+    return differ;
+  }
+
+  static void copyObjects(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    for (Path o : objects(from)) {
+      Files.copy(o, to.resolve(o.getFileName().toString()));
+    }
+  }
+}
