@@ -1,0 +1,105 @@
+package dev.crossfarm.daemon.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A client at a real second address, in a network namespace joined to this one by a veth pair:
+ * inside --allow it compiles, outside it gets nothing compiled and is told why. The addresses live
+ * only on the veth pair this test creates.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AllowListIT {
+
+  private static final String HOST_V4 = "10.231.7.1";
+  private static final String CLIENT_V4 = "10.231.7.2";
+  private static final String HOST_V6 = "fd00:cf::1";
+  private static final String CLIENT_V6 = "fd00:cf::2";
+
+  private final String ns = "cf-it-" + ProcessHandle.current().pid();
+  private final String hostIf = "cfh" + ProcessHandle.current().pid() % 100000;
+  private Path work;
+
+  @BeforeAll
+  void createNamespace(@TempDir Path work) {
+    this.work = work;
+    Tools.require("ip", "distcc");
+    ip("netns", "add", ns);
+    ip("link", "add", hostIf, "type", "veth", "peer", "name", "eth-client");
+    ip("link", "set", "eth-client", "netns", ns);
+    ip("addr", "add", HOST_V4 + "/24", "dev", hostIf);
+    ip("-6", "addr", "add", HOST_V6 + "/64", "dev", hostIf, "nodad");
+    ip("link", "set", hostIf, "up");
+    inNs("ip", "addr", "add", CLIENT_V4 + "/24", "dev", "eth-client");
+    inNs("ip", "-6", "addr", "add", CLIENT_V6 + "/64", "dev", "eth-client", "nodad");
+    inNs("ip", "link", "set", "eth-client", "up");
+    inNs("ip", "link", "set", "lo", "up");
+  }
+
+  @AfterAll
+  void removeNamespace() {
+    Tools.run(Path.of("/"), Map.of(), "ip", "link", "del", hostIf);
+    Tools.run(Path.of("/"), Map.of(), "ip", "netns", "del", ns);
+  }
+
+  private static void ip(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("ip"));
+    cmd.addAll(List.of(args));
+    Tools.run(Path.of("/"), Map.of(), 30, cmd).ok(String.join(" ", cmd) + " (root is needed)");
+  }
+
+  private Tools.Run inNs(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    cmd.addAll(List.of(args));
+    return Tools.run(work, Map.of(), 90, cmd).ok(String.join(" ", cmd));
+  }
+
+  @ParameterizedTest(name = "{0} client, allow {2}: compiles={3}")
+  @CsvSource({
+    "IPv4, " + HOST_V4 + ", " + CLIENT_V4 + "/32, true",
+    "IPv4, " + HOST_V4 + ", 10.231.7.0/24, true",
+    "IPv4, " + HOST_V4 + ", 127.0.0.1, false",
+    "IPv4, " + HOST_V4 + ", 10.231.7.3/32, false",
+    "IPv6, " + HOST_V6 + ", " + CLIENT_V6 + "/128, true",
+    "IPv6, " + HOST_V6 + ", fd00:cf::/64, true",
+    "IPv6, " + HOST_V6 + ", ::1, false"
+  })
+  void onlyAllowedAddressesGetACompile(String family, String listen, String allow, boolean compiles)
+      throws Exception {
+    try (Volunteer v =
+        Volunteer.forToolchain("x86_64").listen(listen).allow(List.of(allow)).start()) {
+      Path dir = Files.createDirectories(work.resolve("c-" + System.nanoTime()));
+      Files.writeString(dir.resolve("a.c"), "int a(int x){return x+1;}\n");
+      String host = family.equals("IPv6") ? "[" + listen + "]" : listen;
+      List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env"));
+      Tools.distccEnv(host + ":" + v.port() + "/2,lzo", work.resolve("dcc"))
+          .forEach((k, val) -> cmd.add(k + "=" + val));
+      cmd.addAll(List.of("distcc", "gcc", "-c", "a.c", "-o", "a.o"));
+      Tools.Run run = Tools.run(dir, Map.of(), 60, cmd);
+      if (compiles) {
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(Files.size(dir.resolve("a.o")) > 0);
+        assertEquals(1, v.summaries().size());
+      } else {
+        assertNotEquals(0, run.exit());
+        assertFalse(Files.exists(dir.resolve("a.o")));
+        assertTrue(run.err().contains("access denied"), run.err());
+        assertTrue(v.summaries().isEmpty(), "no job was run: " + v.summaries());
+      }
+    }
+  }
+}
