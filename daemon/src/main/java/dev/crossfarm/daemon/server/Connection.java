@@ -103,6 +103,11 @@ final class Connection {
       }
       compile(request, command, resolved, requests, in, reply);
     } catch (EOFException e) {
+      if (requests.version() == 0) {
+        // connected and closed without a word: a port probe or health check, not a job
+        log.debug("{}: closed without a request", clientText());
+        return;
+      }
       // the client gave up before the source came: its own preprocessor failed (stock: quiet)
       summary(Result.CLI_DISCONN, 0, ExitCode.TRUNCATED);
     } catch (ProtocolException e) {
