@@ -193,6 +193,7 @@ final class DaemonCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    preferVfork();
     configureLogging();
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
     Toolchain target;
@@ -251,6 +252,19 @@ final class DaemonCommand implements Callable<Integer> {
     }
     stopped.await();
     return ExitCode.OK;
+  }
+
+  /**
+   * JDK 17 to 21 start every child through jspawnhelper, an extra exec per compile (about 1 ms of a
+   * 10 ms job: measured as a 3% throughput loss on tiny jobs against stock distccd). vfork, their
+   * Linux default until JDK 11, execs the compiler directly. JDK 22+ deprecate it, so they keep
+   * their default. Must run before the first process of this JVM is started.
+   */
+  private static void preferVfork() {
+    String key = "jdk.lang.Process.launchMechanism";
+    if (Runtime.version().feature() < 22 && System.getProperty(key) == null) {
+      System.setProperty(key, "VFORK");
+    }
   }
 
   private static void jobLog(JobSummary summary) {

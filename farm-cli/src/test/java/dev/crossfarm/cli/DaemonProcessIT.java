@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,7 +55,7 @@ class DaemonProcessIT {
             .redirectOutput(work.resolve("stdout").toFile())
             .start();
     try {
-      waitForPort(port);
+      waitForLog(log, "loopback only");
       assertEquals(Long.toString(daemon.pid()), Files.readString(pid).trim());
       String logged = Files.readString(log);
       assertTrue(logged.contains("loopback only: no --allow given"), logged);
@@ -106,14 +105,14 @@ class DaemonProcessIT {
     }
   }
 
-  private static void waitForPort(int port) throws Exception {
+  /** Waits for the daemon to say it is ready: the pid file and the port come before that line. */
+  private static void waitForLog(Path log, String text) throws Exception {
     for (int i = 0; i < 300; i++) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
+      if (Files.exists(log) && Files.readString(log).contains(text)) {
         return;
-      } catch (java.io.IOException notYet) {
-        Thread.sleep(100);
       }
+      Thread.sleep(100);
     }
-    throw new AssertionError("farm daemon did not listen on " + port);
+    throw new AssertionError("farm daemon never logged '" + text + "'");
   }
 }

@@ -5,27 +5,32 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * Runs one compiler: in its own process group and session ({@code setsid}), at the configured nice
- * level, with a clean environment, stdin closed, stdout and stderr into files of the job directory.
- * The whole group is killed when the job outlives {@code --job-lifetime} or the client goes away,
- * so no {@code cc1} or {@code as} is left behind.
+ * Runs one compiler: with a clean environment, stdin closed, stdout and stderr into files of the
+ * job directory, that directory as its working directory and TMPDIR. Every process of the job (the
+ * driver, cc1, as) is killed when the job outlives {@code --job-lifetime} or the client goes away.
+ *
+ * <p>The compiler is started directly, with no wrapper: a {@code setsid} or {@code nice} exec per
+ * job costs more than a millisecond, a tenth of a small compile. The nice level is set once for the
+ * whole volunteer ({@code ProcessPriority}), as stock distccd does, and the job's processes are
+ * found without a process group (which Java cannot signal anyway): they are the driver's
+ * descendants and whatever still runs in the job's private directory, orphans included.
  */
 public final class CompilerProcess {
 
   /** How often a running job looks for a vanished client; a finished compiler is seen at once. */
   private static final long POLL_MILLIS = 200;
 
-  private final int nice;
   private final Duration lifetime;
 
-  public CompilerProcess(int nice, Duration lifetime) {
-    this.nice = nice;
+  public CompilerProcess(Duration lifetime) {
     this.lifetime = lifetime;
   }
 
@@ -50,14 +55,8 @@ public final class CompilerProcess {
   public Outcome run(
       List<String> commandLine, Path workDir, Path stdout, Path stderr, ClientWatch client)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(commandLine.size() + 4);
-    command.add("setsid");
-    if (nice != 0) {
-      command.addAll(List.of("nice", "-n", Integer.toString(nice)));
-    }
-    command.addAll(commandLine);
     ProcessBuilder builder =
-        new ProcessBuilder(command)
+        new ProcessBuilder(commandLine)
             .directory(workDir.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectOutput(stdout.toFile())
@@ -73,16 +72,16 @@ public final class CompilerProcess {
     try {
       while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
         if (client.gone()) {
-          killGroup(process);
+          killJob(process, workDir);
           return new ClientGone();
         }
         if (System.nanoTime() > deadline) {
-          killGroup(process);
+          killJob(process, workDir);
           return new TimedOut(lifetime);
         }
       }
     } catch (IOException | InterruptedException | RuntimeException e) {
-      killGroup(process);
+      killJob(process, workDir);
       throw e;
     }
     int exit = process.exitValue();
@@ -91,38 +90,38 @@ public final class CompilerProcess {
   }
 
   /**
-   * Kills every process of the job's group. Java cannot signal a process group, so the group's
-   * members are found in /proc (a child the driver started keeps the group even when orphaned) and
-   * each is killed, until none is left.
+   * Kills the driver, its descendants and anything else running in the job directory, until none is
+   * left: a pass of the driver that was being started during one round is caught by the next.
    */
-  static void killGroup(Process process) {
-    long group = process.pid();
+  static void killJob(Process process, Path workDir) {
     for (int round = 0; round < 50; round++) {
-      List<ProcessHandle> members =
-          ProcessHandle.allProcesses().filter(p -> groupOf(p.pid()) == group).toList();
+      Set<ProcessHandle> members = new HashSet<>();
+      if (process.isAlive()) {
+        members.add(process.toHandle());
+      }
+      process.toHandle().descendants().forEach(members::add);
+      runningIn(workDir).forEach(members::add);
       if (members.isEmpty()) {
-        break;
+        return;
       }
       members.forEach(ProcessHandle::destroyForcibly);
       for (ProcessHandle m : members) {
         m.onExit().completeOnTimeout(m, 100, TimeUnit.MILLISECONDS).join();
       }
     }
-    process.destroyForcibly();
   }
 
-  /**
-   * The process group of {@code pid} from /proc/PID/stat (field 5), or -1 when the process is gone
-   * or already dead (a zombie only waits for its parent to reap it).
-   */
-  static long groupOf(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      // the command name (field 2) is in parentheses and may contain spaces: skip past it
-      String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return rest[0].equals("Z") ? -1 : Long.parseLong(rest[2]);
-    } catch (IOException | RuntimeException gone) {
-      return -1;
-    }
+  /** Live processes whose working directory is {@code dir} or below it. */
+  static Stream<ProcessHandle> runningIn(Path dir) {
+    return ProcessHandle.allProcesses()
+        .filter(
+            p -> {
+              try {
+                return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd"))
+                    .startsWith(dir);
+              } catch (IOException | RuntimeException goneOrZombie) {
+                return false;
+              }
+            });
   }
 }

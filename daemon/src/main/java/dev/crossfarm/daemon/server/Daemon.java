@@ -46,7 +46,7 @@ public final class Daemon implements AutoCloseable {
             new ArgumentPolicy(),
             new CompilerResolver(config.toolchain(), catalog),
             new ObjectCheck(config.toolchain().toolchain().elf()),
-            new CompilerProcess(config.nice(), config.jobLifetime()),
+            new CompilerProcess(config.jobLifetime()),
             new JobDirectory.Factory(config.jobRoot()),
             new JobSlots(config.jobs()),
             summaries);
@@ -70,6 +70,14 @@ public final class Daemon implements AutoCloseable {
    * @throws java.net.BindException when the port is taken (the CLI exits 102, as stock)
    */
   public void start() throws IOException {
+    if (config.nice() != 0) {
+      try {
+        // before the accept thread exists: it and every thread it starts inherit the level
+        ProcessPriority.set(config.nice());
+      } catch (IOException e) {
+        log.warn("compilers keep the daemon's priority: {}", e.getMessage());
+      }
+    }
     server = new ServerSocket();
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(config.listen(), config.port()), 128);

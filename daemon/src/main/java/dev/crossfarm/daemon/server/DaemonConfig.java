@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param listen the address to listen on, or null for every address
  * @param port the TCP port, 0 for any free one (tests)
  * @param jobs compile slots
- * @param nice nice level of the compilers
+ * @param nice nice level of the volunteer, inherited by its compilers
  * @param jobLifetime a compile running longer is killed (stock: --job-lifetime)
  * @param ioTimeout longest wait for any single read or write of a client
  * @param maxConnections connections served at once (reading, waiting or compiling); more are closed
