@@ -15,11 +15,17 @@ import picocli.CommandLine.Command;
       "Volunteers run one daemon per target architecture (x86_64, armv7h, aarch64), each with",
       "that target's cross compiler; clients keep using the stock distcc they already have."
     },
-    subcommands = {DaemonCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DaemonCommand.class, ImageCommand.class, CommandLine.HelpCommand.class})
 public final class Farm {
 
+  /** Exit code of a command that could not do its work (the message says why). */
+  static final int FAILURE = 1;
+
+  /** Exit code of a command line that does not parse (picocli's convention). */
+  static final int USAGE = 2;
+
   /** Exit code for an unexpected failure (a bug): the message asks for --verbose. */
-  static final int INTERNAL_ERROR = 1;
+  static final int INTERNAL_ERROR = 70;
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -33,7 +39,8 @@ public final class Farm {
           CommandLine cmd = e.getCommandLine();
           cmd.getErr().println("farm: " + e.getMessage());
           cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
-          return ExitCode.BAD_ARGUMENTS; // stock distccd exits 101 on a bad option
+          // farm daemon keeps stock distccd's 101 for a bad option; other verbs use 2
+          return cmd.getCommandName().equals("daemon") ? ExitCode.BAD_ARGUMENTS : USAGE;
         });
     cli.setExecutionExceptionHandler(
         (e, cmd, parseResult) -> {
@@ -62,6 +69,17 @@ public final class Farm {
       }
     }
     return false;
+  }
+
+  /** The project version, from the jar's manifest (set by Maven). */
+  static String version() {
+    String v = Farm.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** Progress of long work, for people: to stderr, so stdout stays parseable. */
+  static void progress(String line) {
+    System.err.println("farm: " + line);
   }
 
   /** The version from the jar's manifest (set by Maven). */

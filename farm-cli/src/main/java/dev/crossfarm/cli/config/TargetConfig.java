@@ -1,0 +1,59 @@
+package dev.crossfarm.cli.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * How one target's volunteer runs, as {@code farm.yaml} says; every field may be left out.
+ *
+ * @param port host port (default: the target's, 3632 / 3635 / 3636)
+ * @param listen host address the port is published on (default: every address)
+ * @param allow client networks (default: private networks and loopback)
+ * @param jobs compile slots (default: this machine's cores)
+ * @param memory container memory limit, e.g. {@code 4g} (default: none)
+ * @param cpus container CPU limit, e.g. {@code 2.5} (default: none)
+ */
+public record TargetConfig(
+    Integer port,
+    String listen,
+    List<String> allow,
+    Integer jobs,
+    String memory,
+    Double cpus,
+    @JsonProperty("job-lifetime") Integer jobLifetime) {
+
+  public static final TargetConfig DEFAULTS =
+      new TargetConfig(null, null, null, null, null, null, null);
+
+  public TargetConfig {
+    allow = allow == null ? null : List.copyOf(allow);
+    if (port != null && (port < 1 || port > 65535)) {
+      throw new IllegalArgumentException("port must be 1-65535, not " + port);
+    }
+    if (jobs != null && jobs < 1) {
+      throw new IllegalArgumentException("jobs must be at least 1, not " + jobs);
+    }
+    if (memory != null && !memory.matches("\\d+[kmgKMG]?")) {
+      throw new IllegalArgumentException("memory must look like 512m or 4g, not '" + memory + "'");
+    }
+    if (cpus != null && cpus <= 0) {
+      throw new IllegalArgumentException("cpus must be positive, not " + cpus);
+    }
+  }
+
+  /** Memory limit in bytes, or null. */
+  public Long memoryBytes() {
+    if (memory == null) {
+      return null;
+    }
+    char unit = Character.toLowerCase(memory.charAt(memory.length() - 1));
+    long n =
+        Long.parseLong(Character.isDigit(unit) ? memory : memory.substring(0, memory.length() - 1));
+    return switch (unit) {
+      case 'k' -> n << 10;
+      case 'm' -> n << 20;
+      case 'g' -> n << 30;
+      default -> n;
+    };
+  }
+}

@@ -1,0 +1,69 @@
+package dev.crossfarm.cli.image;
+
+import dev.crossfarm.toolchain.Toolchain;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * What a volunteer image's base is made of: a Debian minbase rootfs of {@code suite} with the
+ * target's toolchain packages (from the catalog), a headless JRE and tini, and an unprivileged
+ * user. Its digest names the base image, so an unchanged recipe is never built twice.
+ */
+public record ImageRecipe(Toolchain toolchain, String suite, List<String> packages) {
+
+  /** The user the daemon runs as inside the image (uid and gid). */
+  public static final int USER_ID = 3632;
+
+  public static final String USER_NAME = "crossfarm";
+
+  /** What every volunteer needs besides its toolchain. */
+  public static final List<String> COMMON_PACKAGES = List.of("openjdk-17-jre-headless", "tini");
+
+  /** Where the daemon's jars go inside the image. */
+  public static final String APP_DIR = "/opt/crossfarm";
+
+  public static ImageRecipe of(Toolchain toolchain, String suite) {
+    List<String> packages = new ArrayList<>(toolchain.debianPackages());
+    packages.addAll(COMMON_PACKAGES);
+    return new ImageRecipe(toolchain, suite, List.copyOf(packages));
+  }
+
+  /** Short hex digest of everything that shapes the base rootfs. */
+  public String digest() {
+    return sha256(
+            "suite="
+                + suite
+                + "\npackages="
+                + String.join(",", packages)
+                + "\nuser="
+                + USER_NAME
+                + ":"
+                + USER_ID
+                + "\nrecipe=1\n")
+        .substring(0, 12);
+  }
+
+  public String baseImage() {
+    return "crossfarm/base-" + toolchain.name() + ":" + digest();
+  }
+
+  public static String volunteerRepository(String target) {
+    return "crossfarm/volunteer-" + target;
+  }
+
+  static String sha256(String text) {
+    return sha256(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
