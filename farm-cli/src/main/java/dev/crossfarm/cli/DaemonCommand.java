@@ -182,6 +182,17 @@ final class DaemonCommand implements Callable<Integer> {
   Path pidFile;
 
   @Option(
+      names = "--stats",
+      description = "Serve stock distccd's statistics page (see --stats-port).")
+  boolean stats;
+
+  @Option(
+      names = "--stats-port",
+      paramLabel = "PORT",
+      description = "Port of the statistics page (default: the compile port + 1000, e.g. 4636).")
+  Integer statsPort;
+
+  @Option(
       names = "--no-detach",
       description = "Accepted for stock compatibility: this daemon always stays in the foreground.")
   boolean noDetach;
@@ -230,6 +241,9 @@ final class DaemonCommand implements Callable<Integer> {
         daemon.port(),
         config.jobs(),
         config.jobRoot());
+    if (daemon.statsPort() > 0) {
+      log.info("statistics on port {}", daemon.statsPort());
+    }
     log.info(
         "allowing {}{}",
         config.allow(),
@@ -287,10 +301,11 @@ final class DaemonCommand implements Callable<Integer> {
                       + installed.toolchain().name()
                       + "-"
                       + ProcessHandle.current().pid());
+      int compilePort = port != null ? port : installed.toolchain().port();
       return new DaemonConfig(
           installed,
           listenAddress(),
-          port != null ? port : installed.toolchain().port(),
+          compilePort,
           AccessList.parse(networks),
           jobs != null ? jobs : Runtime.getRuntime().availableProcessors() + 2,
           nice,
@@ -298,7 +313,8 @@ final class DaemonCommand implements Callable<Integer> {
           Duration.ofSeconds(ioTimeout),
           maxConnections,
           new RequestLimits(maxArgs, maxArgLength, (long) maxSourceMb << 20),
-          root);
+          root,
+          stats ? (statsPort != null ? statsPort : compilePort + 1000) : null);
     } catch (IllegalArgumentException e) {
       throw new ExitException(ExitCode.BAD_ARGUMENTS, e.getMessage());
     }

@@ -15,7 +15,17 @@ import picocli.CommandLine.Command;
       "Volunteers run one daemon per target architecture (x86_64, armv7h, aarch64), each with",
       "that target's cross compiler; clients keep using the stock distcc they already have."
     },
-    subcommands = {DaemonCommand.class, ImageCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      UpCommand.class,
+      DownCommand.class,
+      StatusCommand.class,
+      LogsCommand.class,
+      HostsCommand.class,
+      ImageCommand.class,
+      DaemonCommand.class,
+      HealthCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Farm {
 
   /** Exit code of a command that could not do its work (the message says why). */

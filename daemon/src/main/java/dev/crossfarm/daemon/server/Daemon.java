@@ -6,6 +6,8 @@ import dev.crossfarm.daemon.job.CompilerResolver;
 import dev.crossfarm.daemon.job.JobDirectory;
 import dev.crossfarm.daemon.job.ObjectCheck;
 import dev.crossfarm.daemon.log.JobSummary;
+import dev.crossfarm.daemon.stats.Counters;
+import dev.crossfarm.daemon.stats.StatsServer;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,6 +36,8 @@ public final class Daemon implements AutoCloseable {
   private final Connection.Services services;
   private final ThreadPoolExecutor workers;
   private final AtomicLong connectionCounter = new AtomicLong();
+  private final Counters counters = new Counters();
+  private StatsServer stats;
   private ServerSocket server;
   private Thread acceptor;
 
@@ -49,7 +53,10 @@ public final class Daemon implements AutoCloseable {
             new CompilerProcess(config.jobLifetime()),
             new JobDirectory.Factory(config.jobRoot()),
             new JobSlots(config.jobs()),
-            summaries);
+            summary -> {
+              counters.accept(summary);
+              summaries.accept(summary);
+            });
     this.workers =
         new ThreadPoolExecutor(
             0,
@@ -81,8 +88,21 @@ public final class Daemon implements AutoCloseable {
     server = new ServerSocket();
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(config.listen(), config.port()), 128);
+    if (config.statsPort() != null) {
+      stats = new StatsServer(counters, services.slots(), config.jobRoot());
+      stats.start(new InetSocketAddress(config.listen(), config.statsPort()));
+    }
     acceptor = new Thread(this::acceptLoop, "accept");
     acceptor.start();
+  }
+
+  /** The stats page's port, or -1 without --stats. */
+  public int statsPort() {
+    return stats == null ? -1 : stats.port();
+  }
+
+  public Counters counters() {
+    return counters;
   }
 
   /** The bound port (useful when the config asked for port 0). */
@@ -105,6 +125,7 @@ public final class Daemon implements AutoCloseable {
         }
         continue;
       }
+      counters.connectionAccepted();
       try {
         workers.execute(() -> handle(socket));
       } catch (RejectedExecutionException full) {
@@ -130,6 +151,7 @@ public final class Daemon implements AutoCloseable {
   /** Stops accepting, waits up to {@code grace} for running jobs, removes the job root. */
   public void shutdown(Duration grace) {
     closeQuietly(server);
+    closeQuietly(stats);
     workers.shutdown();
     try {
       if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param maxConnections connections served at once (reading, waiting or compiling); more are closed
  *     at once
  * @param jobRoot directory under which each job gets its own directory
+ * @param statsPort port of the stats page ({@code --stats}), or null for none; 0 for any
  */
 public record DaemonConfig(
     InstalledToolchain toolchain,
@@ -31,7 +32,8 @@ public record DaemonConfig(
     Duration ioTimeout,
     int maxConnections,
     RequestLimits limits,
-    Path jobRoot) {
+    Path jobRoot,
+    Integer statsPort) {
 
   public DaemonConfig {
     if (port < 0 || port > 65535) {

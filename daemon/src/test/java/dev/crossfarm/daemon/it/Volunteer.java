@@ -54,6 +54,7 @@ final class Volunteer implements AutoCloseable {
     private int maxConnections = 64;
     private RequestLimits limits = RequestLimits.DEFAULT;
     private Path jobParent;
+    private Integer statsPort;
 
     Builder(String toolchain) {
       this.toolchain = toolchain;
@@ -89,6 +90,11 @@ final class Volunteer implements AutoCloseable {
       return this;
     }
 
+    Builder withStats() {
+      this.statsPort = 0;
+      return this;
+    }
+
     Builder jobsUnder(Path parent) {
       this.jobParent = parent;
       return this;
@@ -113,7 +119,8 @@ final class Volunteer implements AutoCloseable {
                   ioTimeout,
                   maxConnections,
                   limits,
-                  root),
+                  root,
+                  statsPort),
               catalog,
               sink::add);
       daemon.start();

@@ -1,0 +1,27 @@
+package dev.crossfarm.cli;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code farm down}: remove every farm volunteer, container or process, and nothing else. */
+@Command(
+    name = "down",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Stop and remove every volunteer of the farm: its containers, its network and dangling",
+      "layers of its images (images themselves are kept for the next 'farm up'), and native",
+      "volunteer processes. Nothing that crossfarm did not create is touched."
+    })
+final class DownCommand implements Callable<Integer> {
+  @Override
+  public Integer call() throws IOException {
+    try (FarmMode mode = FarmMode.detect()) {
+      int containers = mode.docker().map(d -> d.down()).orElse(0);
+      int processes = mode.nativeFarm.down();
+      Farm.progress(
+          "removed " + containers + " container(s), stopped " + processes + " native volunteer(s)");
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.crossfarm.cli;
+
+import dev.crossfarm.cli.farm.HostsAdvice;
+import dev.crossfarm.cli.farm.Volunteer;
+import dev.crossfarm.toolchain.ToolchainCatalog;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code farm hosts}: what a client writes to use the running farm. */
+@Command(
+    name = "hosts",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print the DISTCC_HOSTS line of each target of the running farm, with MAKEFLAGS advice:",
+      "twice the slots for makepkg; -jN -lM for Portage (N = 2 x slots + 1, M = local cores)."
+    })
+final class HostsCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--for",
+      paramLabel = "CLIENT",
+      defaultValue = "shell",
+      description = "makepkg, portage or shell (default: ${DEFAULT-VALUE}).")
+  String client;
+
+  @Option(names = "--pump", description = "Pump mode (,cpp,lzo); plain ',lzo' otherwise.")
+  boolean pump;
+
+  @Option(names = "--plain", description = "Protocol 1 (no compression): for debugging.")
+  boolean plain;
+
+  @Option(
+      names = "--host",
+      paramLabel = "NAME",
+      description = "The name clients reach this machine by (default: its host name).")
+  String host;
+
+  @Option(
+      names = "--local-cores",
+      paramLabel = "N",
+      description = "The client's cores, for Portage's -l (default: this machine's).")
+  Integer localCores;
+
+  @Override
+  public Integer call() {
+    HostsAdvice.Client kind;
+    try {
+      kind = HostsAdvice.Client.valueOf(client.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ExitException(
+          Farm.USAGE, "--for takes makepkg, portage or shell, not '" + client + "'");
+    }
+    ToolchainCatalog catalog = ToolchainCatalog.builtIn();
+    try (FarmMode mode = FarmMode.detect()) {
+      List<Volunteer> volunteers = mode.volunteers(catalog);
+      Map<String, String> lines =
+          HostsAdvice.hostsByTarget(
+              volunteers,
+              host != null ? host : thisHost(),
+              pump ? ",cpp,lzo" : plain ? "" : ",lzo");
+      if (lines.isEmpty()) {
+        throw new ExitException(Farm.FAILURE, "no running volunteers (start them with 'farm up')");
+      }
+      int cores = localCores != null ? localCores : Runtime.getRuntime().availableProcessors();
+      lines.forEach(
+          (target, line) -> {
+            System.out.println("# " + target + " clients");
+            HostsAdvice.advice(line, HostsAdvice.slots(volunteers, target), kind, cores)
+                .forEach(System.out::println);
+          });
+    }
+    return 0;
+  }
+
+  /** This machine's host name, as clients on the LAN would use it. */
+  static String thisHost() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.crossfarm.cli;
+
+import dev.crossfarm.cli.farm.HealthProbe;
+import dev.crossfarm.cli.farm.StatsPage;
+import dev.crossfarm.cli.farm.Volunteer;
+import dev.crossfarm.toolchain.ToolchainCatalog;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code farm status}: each volunteer's health, port, toolchain, slots and jobs. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show each volunteer: health (a real test compile), port, target and compiler version,",
+      "image, slots, and jobs done and failed (from its stats page)."
+    })
+final class StatusCommand implements Callable<Integer> {
+  @Override
+  public Integer call() {
+    ToolchainCatalog catalog = ToolchainCatalog.builtIn();
+    try (FarmMode mode = FarmMode.detect()) {
+      List<Volunteer> volunteers = mode.volunteers(catalog);
+      if (volunteers.isEmpty()) {
+        System.out.println("no volunteers (start them with 'farm up')");
+        return 0;
+      }
+      System.out.printf(
+          "%-8s %-9s %-7s %-6s %-9s %-5s %-6s %-6s %s%n",
+          "TARGET", "HEALTH", "WHERE", "PORT", "GCC", "SLOTS", "DONE", "FAILED", "IMAGE");
+      boolean allHealthy = true;
+      for (Volunteer v : volunteers) {
+        String health = v.state();
+        String version = v.compilerVersion() == null ? "-" : v.compilerVersion();
+        String done = "-";
+        String failed = "-";
+        if (v.state().equals("running")) {
+          HealthProbe.Result r =
+              HealthProbe.probe(
+                  v.host(), v.port(), catalog.get(v.target()), Duration.ofSeconds(20));
+          health = r.healthy() ? "healthy" : "unhealthy";
+          allHealthy &= r.healthy();
+          try {
+            Map<String, String> stats = StatsPage.read(v.host(), v.statsPort());
+            done = stats.getOrDefault("dcc_compile_ok", "-");
+            failed =
+                Long.toString(
+                    Long.parseLong(stats.getOrDefault("dcc_compile_error", "0"))
+                        + Long.parseLong(stats.getOrDefault("dcc_compile_timeout", "0"))
+                        + Long.parseLong(stats.getOrDefault("dcc_other", "0")));
+          } catch (IOException | NumberFormatException e) {
+            done = "?";
+          }
+          if (!r.healthy()) {
+            System.err.println("farm: " + v.target() + ": " + r.problem());
+          }
+        } else {
+          allHealthy = false;
+        }
+        System.out.printf(
+            "%-8s %-9s %-7s %-6d %-9s %-5d %-6s %-6s %s%n",
+            v.target(), health, v.where(), v.port(), version, v.jobs(), done, failed, v.image());
+      }
+      return allHealthy ? 0 : Farm.FAILURE;
+    }
+  }
+}

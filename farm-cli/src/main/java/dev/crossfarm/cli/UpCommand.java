@@ -1,0 +1,139 @@
+package dev.crossfarm.cli;
+
+import dev.crossfarm.cli.config.FarmConfig;
+import dev.crossfarm.cli.docker.DockerFarm;
+import dev.crossfarm.cli.farm.HealthProbe;
+import dev.crossfarm.cli.farm.HostsAdvice;
+import dev.crossfarm.cli.farm.VolunteerSpec;
+import dev.crossfarm.cli.image.ImageBuildException;
+import dev.crossfarm.cli.image.ImageBuilder;
+import dev.crossfarm.cli.image.VolunteerImage;
+import dev.crossfarm.daemon.job.InstalledToolchain;
+import dev.crossfarm.toolchain.Toolchain;
+import dev.crossfarm.toolchain.ToolchainCatalog;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code farm up}: start the volunteers, build what is missing, wait until each compiles. */
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start one volunteer per target and print what clients write to use them.",
+      "",
+      "With a Docker engine: builds any missing volunteer image (farm image build), then runs",
+      "one container per target on its port (x86_64 3632, armv7h 3635, aarch64 3636). Without",
+      "one: runs 'farm daemon' processes for the toolchains installed on this machine.",
+      "Either way it waits until each volunteer answers a real compile. Running it again changes",
+      "only what differs from farm.yaml."
+    })
+final class UpCommand implements Callable<Integer> {
+
+  @Mixin ConfigMixin config;
+
+  @Parameters(
+      paramLabel = "ARCH",
+      arity = "0..*",
+      description = "Targets (default: farm.yaml's, else armv7h aarch64).")
+  List<String> targets = new ArrayList<>();
+
+  @Option(
+      names = "--native",
+      description = "Run volunteers as processes of this machine even when Docker runs.")
+  boolean forceNative;
+
+  @Option(names = "--rebuild", description = "Rebuild the volunteer images.")
+  boolean rebuild;
+
+  @Option(
+      names = "--wait",
+      paramLabel = "SECONDS",
+      defaultValue = "120",
+      description = "How long to wait for each volunteer (default: ${DEFAULT-VALUE}).")
+  int waitSeconds;
+
+  @Override
+  public Integer call() throws IOException {
+    ToolchainCatalog catalog = ToolchainCatalog.builtIn();
+    FarmConfig farm = config.load(catalog);
+    List<Toolchain> wanted = new ArrayList<>();
+    for (String t : targets.isEmpty() ? farm.targets() : targets) {
+      wanted.add(ImageCommand.toolchain(catalog, t));
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    Map<String, String> failures = new LinkedHashMap<>();
+    try (FarmMode mode = FarmMode.detect()) {
+      boolean useDocker = mode.engine.isPresent() && !forceNative;
+      if (!useDocker) {
+        Farm.progress(
+            forceNative
+                ? "starting volunteers as processes of this machine (--native)"
+                : "no Docker engine answers: starting volunteers as processes of this machine instead");
+      }
+      for (Toolchain t : wanted) {
+        VolunteerSpec spec = VolunteerSpec.of(t, farm, cores);
+        try {
+          if (useDocker) {
+            ImageBuilder images = ImageCommand.builder(mode.engine.get(), farm);
+            VolunteerImage image = images.ensure(t, rebuild);
+            DockerFarm.Change change = mode.docker().orElseThrow().up(spec, image.reference());
+            Farm.progress(
+                t.name() + ": container crossfarm-" + t.name() + " " + change.name().toLowerCase());
+          } else {
+            InstalledToolchain.detect(t); // a clear reason when it cannot run here
+            boolean started = mode.nativeFarm.up(spec);
+            Farm.progress(
+                t.name()
+                    + ": "
+                    + (started ? "started" : "unchanged")
+                    + ", log "
+                    + mode.nativeFarm.logFile(t.name()));
+          }
+        } catch (InstalledToolchain.ToolchainMissingException | ImageBuildException e) {
+          failures.put(t.name(), e.getMessage());
+          continue;
+        }
+        String host =
+            spec.listen() != null && !spec.listen().equals("0.0.0.0") ? spec.listen() : "127.0.0.1";
+        HealthProbe.Result health =
+            HealthProbe.await(host, spec.port(), t, Duration.ofSeconds(waitSeconds));
+        if (health.healthy()) {
+          Farm.progress(t.name() + ": answers a real compile on " + host + ":" + spec.port());
+        } else {
+          failures.put(t.name(), "not healthy after " + waitSeconds + "s: " + health.problem());
+        }
+      }
+      printAdvice(mode, catalog);
+    }
+    failures.forEach((t, why) -> System.err.println("farm: could not start " + t + ": " + why));
+    return failures.isEmpty() ? 0 : Farm.FAILURE;
+  }
+
+  private static void printAdvice(FarmMode mode, ToolchainCatalog catalog) {
+    var volunteers = mode.volunteers(catalog);
+    Map<String, String> lines =
+        HostsAdvice.hostsByTarget(volunteers, HostsCommand.thisHost(), ",lzo");
+    if (lines.isEmpty()) {
+      return;
+    }
+    System.out.println("Clients of this farm (run 'farm hosts --for makepkg|portage' for more):");
+    lines.forEach(
+        (target, line) -> {
+          System.out.println("  " + target + ":");
+          for (String l :
+              HostsAdvice.advice(
+                  line, HostsAdvice.slots(volunteers, target), HostsAdvice.Client.SHELL, 0)) {
+            System.out.println("    " + l);
+          }
+        });
+  }
+}

@@ -1,0 +1,291 @@
+package dev.crossfarm.cli.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.PruneType;
+import com.github.dockerjava.api.model.RestartPolicy;
+import dev.crossfarm.cli.farm.Volunteer;
+import dev.crossfarm.cli.farm.VolunteerSpec;
+import dev.crossfarm.cli.image.ImageRecipe;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The farm's volunteers as containers of the local engine: one per target, named {@code
+ * crossfarm-ARCH}, on the {@code crossfarm} network, labelled so that {@code farm down} removes
+ * exactly these. Each runs read-only with a tmpfs for job directories, no capabilities, no new
+ * privileges, tini as PID 1, restarted unless stopped.
+ */
+public final class DockerFarm {
+
+  public static final String NETWORK = "crossfarm";
+  private static final String PREFIX = "crossfarm-";
+
+  /** The job directories: in memory, bounded, wiped with the container. */
+  private static final String JOB_TMPFS = "rw,nosuid,nodev,size=2g,mode=1777";
+
+  private final Engine engine;
+  private final Consumer<String> progress;
+
+  public DockerFarm(Engine engine, Consumer<String> progress) {
+    this.engine = engine;
+    this.progress = progress;
+  }
+
+  /** What {@link #up} did to one volunteer. */
+  public enum Change {
+    CREATED,
+    REPLACED,
+    UNCHANGED,
+    STARTED
+  }
+
+  /** Makes the volunteer for {@code spec} run {@code image}, touching it only if it differs. */
+  public Change up(VolunteerSpec spec, String image) {
+    DockerClient docker = engine.client();
+    ensureNetwork();
+    String name = PREFIX + spec.target();
+    String digest = spec.digest(image);
+    Container existing = find(name);
+    Change change = Change.CREATED;
+    if (existing != null) {
+      boolean same = digest.equals(existing.getLabels().get(Labels.SPEC));
+      if (same && "running".equals(existing.getState())) {
+        return Change.UNCHANGED;
+      }
+      if (same) {
+        docker.startContainerCmd(existing.getId()).exec();
+        return Change.STARTED;
+      }
+      progress.accept(name + ": settings or image changed; replacing it");
+      docker.removeContainerCmd(existing.getId()).withForce(true).exec();
+      change = Change.REPLACED;
+    }
+    int port = spec.toolchain().port();
+    ExposedPort compile = ExposedPort.tcp(port);
+    ExposedPort stats = ExposedPort.tcp(port + 1000);
+    Ports bindings = new Ports();
+    bindings.bind(compile, binding(spec.listen(), spec.port()));
+    bindings.bind(stats, binding(spec.listen(), spec.statsPort()));
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withPortBindings(bindings)
+            .withReadonlyRootfs(true)
+            .withTmpFs(Map.of("/tmp", JOB_TMPFS))
+            .withCapDrop(Capability.ALL)
+            .withSecurityOpts(List.of("no-new-privileges"))
+            .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
+            .withNetworkMode(NETWORK);
+    if (spec.memoryBytes() != null) {
+      host.withMemory(spec.memoryBytes());
+    }
+    if (spec.cpus() != null) {
+      host.withNanoCPUs((long) (spec.cpus() * 1e9));
+    }
+    docker
+        .createContainerCmd(image)
+        .withName(name)
+        .withCmd(spec.daemonArguments(port, "/tmp"))
+        .withExposedPorts(compile, stats)
+        .withHostConfig(host)
+        .withLabels(
+            Map.of(Labels.FARM, "volunteer", Labels.TARGET, spec.target(), Labels.SPEC, digest))
+        .withHealthcheck(healthCheck(spec))
+        .exec();
+    docker.startContainerCmd(name).exec();
+    return change;
+  }
+
+  /**
+   * The engine's own health check: a real compile through the volunteer ({@code farm health}), once
+   * a minute; {@code farm up} does not wait for it, it probes from outside.
+   */
+  private static HealthCheck healthCheck(VolunteerSpec spec) {
+    return new HealthCheck()
+        .withTest(
+            List.of(
+                "CMD",
+                "java",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-jar",
+                ImageRecipe.APP_DIR + "/farm.jar",
+                "health",
+                "--toolchain",
+                spec.target(),
+                "--port",
+                Integer.toString(spec.toolchain().port())))
+        .withInterval(TimeUnit.SECONDS.toNanos(60))
+        .withTimeout(TimeUnit.SECONDS.toNanos(30))
+        .withStartPeriod(TimeUnit.SECONDS.toNanos(20))
+        .withRetries(3);
+  }
+
+  private static Ports.Binding binding(String listen, int port) {
+    return listen == null
+        ? Ports.Binding.bindPort(port)
+        : Ports.Binding.bindIpAndPort(listen, port);
+  }
+
+  private void ensureNetwork() {
+    DockerClient docker = engine.client();
+    boolean exists =
+        docker.listNetworksCmd().withNameFilter(NETWORK).exec().stream()
+            .anyMatch(n -> NETWORK.equals(n.getName()));
+    if (!exists) {
+      docker
+          .createNetworkCmd()
+          .withName(NETWORK)
+          .withDriver("bridge")
+          .withLabels(Map.of(Labels.FARM, "network"))
+          .exec();
+    }
+  }
+
+  private Container find(String name) {
+    return engine
+        .client()
+        .listContainersCmd()
+        .withShowAll(true)
+        .withNameFilter(List.of(name))
+        .exec()
+        .stream()
+        .filter(c -> List.of(c.getNames()).contains("/" + name))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Every farm volunteer container, running or not. */
+  public List<Volunteer> list() {
+    List<Volunteer> all = new ArrayList<>();
+    for (Container c :
+        engine
+            .client()
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Map.of(Labels.FARM, "volunteer"))
+            .exec()) {
+      String target = c.getLabels().get(Labels.TARGET);
+      String version = null;
+      try {
+        Map<String, String> labels =
+            engine.client().inspectImageCmd(c.getImageId()).exec().getConfig().getLabels();
+        version = labels == null ? null : labels.get(Labels.COMPILER_VERSION);
+      } catch (NotFoundException gone) {
+        // image removed under a container: shown without a version
+      }
+      int port = -1;
+      int statsPort = -1;
+      String host = "127.0.0.1";
+      for (com.github.dockerjava.api.model.ContainerPort p : c.getPorts()) {
+        if (p.getPublicPort() == null) {
+          continue;
+        }
+        if (p.getPrivatePort() != null && p.getPrivatePort() >= 4000) {
+          statsPort = p.getPublicPort();
+        } else {
+          port = p.getPublicPort();
+        }
+        if (p.getIp() != null && !p.getIp().equals("0.0.0.0") && !p.getIp().equals("::")) {
+          host = p.getIp();
+        }
+      }
+      all.add(
+          new Volunteer(
+              target,
+              "docker",
+              c.getNames()[0].substring(1),
+              c.getImage(),
+              version,
+              host,
+              port,
+              statsPort,
+              jobsOf(c),
+              c.getState()));
+    }
+    all.sort(java.util.Comparator.comparing(Volunteer::target));
+    return all;
+  }
+
+  private int jobsOf(Container c) {
+    try {
+      String[] cmd = engine.client().inspectContainerCmd(c.getId()).exec().getArgs();
+      for (int i = 0; cmd != null && i < cmd.length - 1; i++) {
+        if (cmd[i].equals("--jobs")) {
+          return Integer.parseInt(cmd[i + 1]);
+        }
+      }
+    } catch (RuntimeException e) {
+      // unknown slots are shown as 0
+    }
+    return 0;
+  }
+
+  /** Removes every farm container and network, and dangling layers of farm images. */
+  public int down() {
+    DockerClient docker = engine.client();
+    int removed = 0;
+    for (Container c :
+        docker
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Map.of(Labels.FARM, "volunteer"))
+            .exec()) {
+      docker.removeContainerCmd(c.getId()).withForce(true).exec();
+      progress.accept("removed " + c.getNames()[0].substring(1));
+      removed++;
+    }
+    for (Network n : docker.listNetworksCmd().exec()) {
+      if (n.getLabels() != null && n.getLabels().containsKey(Labels.FARM)) {
+        docker.removeNetworkCmd(n.getId()).exec();
+      }
+    }
+    docker.pruneCmd(PruneType.IMAGES).withDangling(true).withLabelFilter(Labels.TOOLCHAIN).exec();
+    return removed;
+  }
+
+  /** Writes the container's log of {@code target} to {@code out}. */
+  public void logs(String target, OutputStream out, boolean follow) {
+    String name = PREFIX + target;
+    if (find(name) == null) {
+      throw new NotFoundException("no volunteer container " + name);
+    }
+    try {
+      engine
+          .client()
+          .logContainerCmd(name)
+          .withStdOut(true)
+          .withStdErr(true)
+          .withFollowStream(follow)
+          .exec(
+              new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                  try {
+                    out.write(frame.getPayload());
+                    out.flush();
+                  } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                  }
+                }
+              })
+          .awaitCompletion();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

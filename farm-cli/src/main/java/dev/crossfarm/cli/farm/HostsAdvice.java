@@ -1,0 +1,80 @@
+package dev.crossfarm.cli.farm;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a client writes to use the farm: one {@code DISTCC_HOSTS} line per target (a client builds
+ * for one target, so it names that target's volunteers, the most slots first, each with its {@code
+ * /N} limit), and {@code MAKEFLAGS} advice: twice the slots for makepkg, {@code -jN -lM} (N = 2 x
+ * slots + 1, M = local cores) for Portage.
+ */
+public final class HostsAdvice {
+
+  /** Which client the advice is for. */
+  public enum Client {
+    SHELL,
+    MAKEPKG,
+    PORTAGE
+  }
+
+  private HostsAdvice() {}
+
+  /** {@code options}: "" (protocol 1), ",lzo" or ",cpp,lzo". */
+  public static Map<String, String> hostsByTarget(
+      List<Volunteer> volunteers, String host, String options) {
+    Map<String, List<Volunteer>> byTarget = new LinkedHashMap<>();
+    for (Volunteer v : volunteers) {
+      if (v.state().equals("running")) {
+        byTarget.computeIfAbsent(v.target(), t -> new ArrayList<>()).add(v);
+      }
+    }
+    Map<String, String> lines = new LinkedHashMap<>();
+    byTarget.forEach(
+        (target, vs) -> {
+          List<String> entries = new ArrayList<>();
+          vs.stream()
+              .sorted((a, b) -> Integer.compare(b.jobs(), a.jobs()))
+              .forEach(
+                  v ->
+                      entries.add(
+                          (host != null ? host : v.host())
+                              + ":"
+                              + v.port()
+                              + "/"
+                              + Math.max(1, v.jobs())
+                              + options));
+          lines.put(target, String.join(" ", entries));
+        });
+    return lines;
+  }
+
+  public static int slots(List<Volunteer> volunteers, String target) {
+    return volunteers.stream()
+        .filter(v -> v.target().equals(target) && v.state().equals("running"))
+        .mapToInt(v -> Math.max(1, v.jobs()))
+        .sum();
+  }
+
+  /** The client lines for one target. */
+  public static List<String> advice(String hostsLine, int slots, Client client, int localCores) {
+    return switch (client) {
+      case MAKEPKG ->
+          List.of(
+              "DISTCC_HOSTS=\"" + hostsLine + "\"",
+              "MAKEFLAGS=\"-j" + (2 * slots) + "\"",
+              "BUILDENV=(distcc color !ccache check !sign)");
+      case PORTAGE ->
+          List.of(
+              "FEATURES=\"distcc\"",
+              "MAKEOPTS=\"-j" + (2 * slots + 1) + " -l" + localCores + "\"",
+              "# and: distcc-config --set-hosts \"" + hostsLine + "\"");
+      case SHELL ->
+          List.of(
+              "export DISTCC_HOSTS='" + hostsLine + "'",
+              "make -j" + (2 * slots) + " CC='distcc gcc'");
+    };
+  }
+}

@@ -1,0 +1,20 @@
+package dev.crossfarm.cli.farm;
+
+/**
+ * A running (or expected) volunteer, as {@code farm status} and {@code farm hosts} see it.
+ *
+ * @param where "docker" or "native"
+ * @param id container name or process id
+ * @param state engine state ("running", "exited", ...) or "running"/"gone" for processes
+ */
+public record Volunteer(
+    String target,
+    String where,
+    String id,
+    String image,
+    String compilerVersion,
+    String host,
+    int port,
+    int statsPort,
+    int jobs,
+    String state) {}
