@@ -1,0 +1,214 @@
+package dev.crossfarm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.model.Container;
+import dev.crossfarm.cli.docker.Engine;
+import dev.crossfarm.cli.docker.Labels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * farm up aarch64 against the real engine (Debian docker.io): the image builds from debootstrap
+ * with no registry, the stock client builds lua through 127.0.0.1:3636 with aarch64 objects
+ * identical to a local cross compile, status reports it healthy with its compiler, up is idempotent
+ * and replaces only on change, a killed container makes the client fall back locally, and down
+ * leaves nothing of the farm behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FarmUpDockerIT {
+
+  private Engine engine;
+  private Path work;
+  private Path lua;
+  private Path localObjects;
+
+  @BeforeAll
+  void upAndLocalReference(@TempDir Path work) throws Exception {
+    this.work = work;
+    engine = DockerEngine.require();
+    Cli.farm(work, Map.of(), "down").ok("farm down before the test");
+    lua = Cli.copyLua(work.resolve("lua"));
+    Path src = lua.resolve("src");
+    Cli.run(
+            src,
+            Map.of(),
+            600,
+            List.of(
+                "make",
+                "-s",
+                "-j2",
+                "linux",
+                "CC=aarch64-linux-gnu-gcc -std=gnu99",
+                "AR=aarch64-linux-gnu-ar rcu",
+                "RANLIB=aarch64-linux-gnu-ranlib"))
+        .ok("local cross build");
+    localObjects = Files.createDirectories(work.resolve("local"));
+    for (Path o : objects(src)) {
+      Files.copy(o, localObjects.resolve(o.getFileName().toString()));
+    }
+  }
+
+  @AfterAll
+  void down() {
+    if (engine != null) {
+      Cli.farm(work, Map.of(), "down");
+      engine.close();
+    }
+  }
+
+  private static List<Path> objects(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".o")).sorted().toList();
+    }
+  }
+
+  private Cli.Run makeLua(Map<String, String> env, String jobs) {
+    Path src = lua.resolve("src");
+    Cli.run(src, Map.of(), 60, List.of("make", "-s", "clean")).ok("make clean");
+    return Cli.run(
+        src,
+        env,
+        900,
+        List.of(
+            "make",
+            "-s",
+            "-j" + jobs,
+            "linux",
+            "CC=distcc aarch64-linux-gnu-gcc -std=gnu99",
+            "AR=aarch64-linux-gnu-ar rcu",
+            "RANLIB=aarch64-linux-gnu-ranlib"));
+  }
+
+  private Container volunteer() {
+    return engine
+        .client()
+        .listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(Map.of(Labels.FARM, "volunteer"))
+        .exec()
+        .stream()
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  @Order(1)
+  void upBuildsTheImageStartsTheVolunteerAndPrintsTheClientLine() {
+    Cli.Run up = Cli.farm(work, Map.of(), "up", "aarch64").ok("farm up aarch64");
+    assertTrue(up.err().contains("answers a real compile on 127.0.0.1:3636"), up.err());
+    assertTrue(up.out().contains(":3636/"), up.out());
+    assertTrue(engine.imageExists("crossfarm/volunteer-aarch64:" + version()));
+  }
+
+  @Test
+  @Order(2)
+  void theStockClientBuildsLuaThroughPort3636WithAarch64ObjectsIdenticalToLocal() throws Exception {
+    makeLua(Cli.distcc("127.0.0.1:3636/4,lzo", work.resolve("dcc"), false), "4")
+        .ok("lua via the farm");
+    Path src = lua.resolve("src");
+    String file = Cli.run(src, "file", "lapi.o").ok("file").out();
+    assertTrue(file.contains("ARM aarch64"), file);
+    for (Path expected : objects(localObjects)) {
+      assertEquals(
+          -1,
+          Files.mismatch(expected, src.resolve(expected.getFileName().toString())),
+          expected.getFileName().toString());
+    }
+  }
+
+  @Test
+  @Order(3)
+  void statusReportsTheVolunteerHealthyWithItsCompilerVersionAndJobs() {
+    Cli.Run status = Cli.farm(work, Map.of(), "status").ok("farm status");
+    String line = status.out().lines().filter(l -> l.startsWith("aarch64")).findFirst().orElse("");
+    assertTrue(
+        line.contains("healthy") && line.contains("docker") && line.contains("3636"), status.out());
+    String gcc = Cli.run(work, "aarch64-linux-gnu-gcc", "-dumpfullversion").ok("gcc").out().trim();
+    assertTrue(line.contains(gcc), "compiler version " + gcc + " in: " + line);
+    String done = line.trim().split("\\s+")[6];
+    assertTrue(Integer.parseInt(done) >= 30, "jobs done: " + line);
+  }
+
+  @Test
+  @Order(4)
+  void aSecondUpChangesNothingAndAConfigChangeReplacesTheVolunteer() throws Exception {
+    String before = volunteer().getId();
+    Cli.Run again = Cli.farm(work, Map.of(), "up", "aarch64").ok("second farm up");
+    assertTrue(again.err().contains("crossfarm-aarch64 unchanged"), again.err());
+    assertEquals(before, volunteer().getId());
+
+    Path config =
+        Files.writeString(work.resolve("farm.yaml"), "per-target:\n  aarch64: {jobs: 3}\n");
+    Cli.Run changed =
+        Cli.farm(work, Map.of(), "up", "aarch64", "--config", config.toString())
+            .ok("up after a change");
+    assertTrue(changed.err().contains("crossfarm-aarch64 replaced"), changed.err());
+    String hosts = Cli.farm(work, Map.of(), "hosts").ok("farm hosts").out();
+    assertTrue(hosts.contains(":3636/3,lzo"), hosts);
+  }
+
+  @Test
+  @Order(5)
+  void killingTheVolunteerMidBuildMakesTheStockClientFallBackAndTheBuildCompletes()
+      throws Exception {
+    Path src = lua.resolve("src");
+    Cli.run(src, Map.of(), 60, List.of("make", "-s", "clean")).ok("make clean");
+    Map<String, String> env = Cli.distcc("127.0.0.1:3636/2,lzo", work.resolve("dcc2"), true);
+    Thread killer =
+        new Thread(
+            () -> {
+              try {
+                // once a few objects exist the build is under way: kill the volunteer
+                for (int i = 0; i < 600 && objects(src).size() < 4; i++) {
+                  Thread.sleep(50);
+                }
+                engine.client().killContainerCmd("crossfarm-aarch64").exec();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    killer.start();
+    Cli.Run build = makeLua(env, "2");
+    killer.join();
+    build.ok("lua build while the volunteer is killed");
+    assertTrue(objects(src).size() >= 30);
+    assertTrue(
+        build.err().contains("distcc"), "the client reported the failed host:\n" + build.err());
+  }
+
+  @Test
+  @Order(6)
+  void downLeavesNoContainerNetworkOrDanglingLayerOfTheFarm() {
+    Cli.farm(work, Map.of(), "down").ok("farm down");
+    assertEquals(null, volunteer());
+    assertTrue(
+        engine.client().listNetworksCmd().exec().stream()
+            .noneMatch(n -> n.getLabels() != null && n.getLabels().containsKey(Labels.FARM)));
+    assertTrue(
+        engine
+            .client()
+            .listImagesCmd()
+            .withDanglingFilter(true)
+            .withLabelFilter(Map.of(Labels.TOOLCHAIN, ""))
+            .exec()
+            .isEmpty());
+  }
+
+  static String version() {
+    return Farm.version().equals("dev") ? "0.1.0-SNAPSHOT" : Farm.version();
+  }
+}
