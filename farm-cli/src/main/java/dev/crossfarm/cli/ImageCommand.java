@@ -73,14 +73,32 @@ final class ImageCommand {
     @Option(names = "--rebuild", description = "Build even when an image for the recipe exists.")
     boolean rebuild;
 
+    @Option(
+        names = "--toolchain-archive",
+        paramLabel = "FILE",
+        description =
+            "Use Arch Linux ARM's official x-tools tarball instead of Debian's cross compiler: laid"
+                + " into /opt, checked against the sha256 pinned in the catalog or farm.yaml"
+                + " (image.archive-sha256.ARCH). One ARCH only.")
+    Path archive;
+
     @Override
     public Integer call() {
       ToolchainCatalog catalog = ToolchainCatalog.builtIn();
       FarmConfig farm = config.load(catalog);
       try (Engine engine = requireEngine()) {
+        if (archive != null && targets.size() != 1) {
+          throw new ExitException(Farm.USAGE, "--toolchain-archive goes with exactly one ARCH");
+        }
         ImageBuilder builder = builder(engine, farm);
         for (String t : targets) {
-          VolunteerImage image = builder.ensure(toolchain(catalog, t), rebuild);
+          Toolchain toolchain = toolchain(catalog, t);
+          var official =
+              archive == null
+                  ? null
+                  : ImageBuilder.verifyArchive(
+                      toolchain, archive, farm.image().archiveSha256().get(toolchain.name()));
+          VolunteerImage image = builder.ensure(toolchain, rebuild, official);
           System.out.println(image.reference());
         }
       } catch (ImageBuildException e) {

@@ -96,6 +96,11 @@ public record Toolchain(
     return installations.stream().filter(i -> present.test(i.executable("gcc"))).findFirst();
   }
 
+  /** The installation an official tarball provides, if the catalog knows one for this target. */
+  public Optional<Installation> archiveInstallation() {
+    return installations.stream().filter(i -> i.archive() != null).findFirst();
+  }
+
   /** The Debian packages that install this toolchain where the catalog looks first. */
   public List<String> debianPackages() {
     return installations.stream()

@@ -123,5 +123,6 @@ class ToolchainCatalogTest {
     Installation found = aarch64.findInstalled(xtools::equals).orElseThrow();
     assertEquals(xtools, found.executable("gcc"));
     assertTrue(aarch64.findInstalled(p -> false).isEmpty());
+    assertEquals("x-tools8", found.archive().directory());
   }
 }

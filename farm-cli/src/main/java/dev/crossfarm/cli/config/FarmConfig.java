@@ -56,11 +56,16 @@ public record FarmConfig(
    *
    * @param suite the Debian release the rootfs comes from
    * @param mirror the Debian mirror; default: the one this machine's apt uses
+   * @param archiveSha256 target -> the sha256 you verified for its official toolchain tarball
    */
-  public record ImageConfig(String suite, String mirror) {
-    public static final ImageConfig DEFAULT = new ImageConfig(null, null);
+  public record ImageConfig(
+      String suite,
+      String mirror,
+      @JsonProperty("archive-sha256") Map<String, String> archiveSha256) {
+    public static final ImageConfig DEFAULT = new ImageConfig(null, null, null);
 
     public ImageConfig {
+      archiveSha256 = archiveSha256 == null ? Map.of() : Map.copyOf(archiveSha256);
       suite = suite == null ? "bookworm" : suite;
       if (!suite.matches("[a-z]+")) {
         throw new IllegalArgumentException(

@@ -56,11 +56,34 @@ final class BaseImageStep {
               root.toString(),
               mirror);
       run(debootstrap, log, 30);
+      if (recipe.archive() != null) {
+        layArchive(recipe, root, log);
+      }
       addUser(root);
       progress.accept("importing the rootfs as " + recipe.baseImage());
       importRootfs(root, recipe.baseImage());
     } finally {
       remove(root);
+    }
+  }
+
+  /** The official tarball, unpacked into the rootfs's /opt; it must hold the catalog's gcc. */
+  private void layArchive(ImageRecipe recipe, Path root, Path log) {
+    ImageRecipe.ToolchainArchive archive = recipe.archive();
+    progress.accept("laying " + archive.file() + " into /opt");
+    run(
+        List.of("tar", "-xf", archive.file().toString(), "-C", root.resolve("opt").toString()),
+        log,
+        10);
+    Path gcc = root.resolve(archive.installation().executable("gcc").toString().substring(1));
+    if (!Files.isExecutable(gcc)) {
+      throw new ImageBuildException(
+          archive.file()
+              + " does not contain "
+              + archive.installation().executable("gcc")
+              + " once unpacked into /opt: is it the "
+              + recipe.toolchain().name()
+              + " x-tools tarball?");
     }
   }
 

@@ -43,7 +43,16 @@ public final class ImageBuilder {
 
   /** The volunteer image for {@code toolchain}, built first if missing (or if {@code rebuild}). */
   public VolunteerImage ensure(Toolchain toolchain, boolean rebuild) {
-    ImageRecipe recipe = ImageRecipe.of(toolchain, suite);
+    return ensure(toolchain, rebuild, null);
+  }
+
+  /**
+   * As {@link #ensure(Toolchain, boolean)}, with the compiler from an official tarball checked
+   * against its pinned sha256 (the catalog's, else {@code farm.yaml}'s) before anything is built.
+   */
+  public VolunteerImage ensure(
+      Toolchain toolchain, boolean rebuild, ImageRecipe.ToolchainArchive archive) {
+    ImageRecipe recipe = ImageRecipe.of(toolchain, suite, archive);
     AppJars app = AppJars.locate();
     String digest =
         ImageRecipe.sha256(recipe.digest() + app.digest() + catalogDigest(toolchain))
@@ -61,7 +70,7 @@ public final class ImageBuilder {
     } else {
       progress.accept(recipe.baseImage() + " is up to date");
     }
-    String gcc = toolchain.installations().get(0).executable("gcc").toString();
+    String gcc = recipe.compilerInstallation().executable("gcc").toString();
     String compilerVersion =
         engine.run(recipe.baseImage(), List.of(gcc, "-dumpfullversion")).trim();
     Map<String, String> labels =
@@ -81,6 +90,55 @@ public final class ImageBuilder {
             image.sizeBytes() >> 20,
             (System.nanoTime() - started) / 1_000_000_000L));
     return image;
+  }
+
+  /**
+   * Checks {@code file} against the pinned digest of {@code toolchain}'s official tarball.
+   *
+   * @param configPin the digest farm.yaml pins, or null
+   * @throws ImageBuildException when nothing pins it, or the file's digest differs
+   */
+  public static ImageRecipe.ToolchainArchive verifyArchive(
+      Toolchain toolchain, Path file, String configPin) {
+    var installation =
+        toolchain
+            .archiveInstallation()
+            .orElseThrow(
+                () ->
+                    new ImageBuildException(
+                        "the catalog knows no official toolchain tarball for " + toolchain.name()));
+    String pinned =
+        installation.archive().sha256() != null ? installation.archive().sha256() : configPin;
+    if (pinned == null) {
+      throw new ImageBuildException(
+          "no sha256 is pinned for "
+              + toolchain.name()
+              + "'s toolchain tarball: check "
+              + file.getFileName()
+              + " against the checksum Arch Linux ARM publishes, then pin it in"
+              + " farm.yaml as image: {archive-sha256: {"
+              + toolchain.name()
+              + ": <sha256>}}");
+    }
+    String actual;
+    try {
+      actual = ImageRecipe.sha256(java.nio.file.Files.readAllBytes(file));
+    } catch (java.io.IOException e) {
+      throw new ImageBuildException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    if (!actual.equals(pinned.toLowerCase(java.util.Locale.ROOT))) {
+      throw new ImageBuildException(
+          "sha256 mismatch for "
+              + file
+              + ": it is "
+              + actual
+              + ", but "
+              + pinned
+              + " is pinned for "
+              + toolchain.name()
+              + "; not using it (a different or corrupted download?)");
+    }
+    return new ImageRecipe.ToolchainArchive(file.toAbsolutePath(), actual, installation);
   }
 
   /** Every volunteer image in the engine. */

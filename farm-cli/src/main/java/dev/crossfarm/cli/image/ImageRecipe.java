@@ -1,7 +1,9 @@
 package dev.crossfarm.cli.image;
 
+import dev.crossfarm.toolchain.Installation;
 import dev.crossfarm.toolchain.Toolchain;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -13,7 +15,11 @@ import java.util.List;
  * target's toolchain packages (from the catalog), a headless JRE and tini, and an unprivileged
  * user. Its digest names the base image, so an unchanged recipe is never built twice.
  */
-public record ImageRecipe(Toolchain toolchain, String suite, List<String> packages) {
+public record ImageRecipe(
+    Toolchain toolchain, String suite, List<String> packages, ToolchainArchive archive) {
+
+  /** An official toolchain tarball to lay into /opt instead of Debian's packages. */
+  public record ToolchainArchive(Path file, String sha256, Installation installation) {}
 
   /** The user the daemon runs as inside the image (uid and gid). */
   public static final int USER_ID = 3632;
@@ -26,10 +32,16 @@ public record ImageRecipe(Toolchain toolchain, String suite, List<String> packag
   /** Where the daemon's jars go inside the image. */
   public static final String APP_DIR = "/opt/crossfarm";
 
-  public static ImageRecipe of(Toolchain toolchain, String suite) {
-    List<String> packages = new ArrayList<>(toolchain.debianPackages());
+  public static ImageRecipe of(Toolchain toolchain, String suite, ToolchainArchive archive) {
+    List<String> packages =
+        new ArrayList<>(archive == null ? toolchain.debianPackages() : List.of());
     packages.addAll(COMMON_PACKAGES);
-    return new ImageRecipe(toolchain, suite, List.copyOf(packages));
+    return new ImageRecipe(toolchain, suite, List.copyOf(packages), archive);
+  }
+
+  /** Where the image's compiler lives: the tarball's installation, or Debian's. */
+  public Installation compilerInstallation() {
+    return archive != null ? archive.installation() : toolchain.installations().get(0);
   }
 
   /** Short hex digest of everything that shapes the base rootfs. */
