@@ -17,6 +17,11 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       UpCommand.class,
+      SystemdCommand.class,
+      ComposeCommand.class,
+      SymlinksCommand.class,
+      CheckFlagsCommand.class,
+      MakepkgCommand.class,
       DownCommand.class,
       StatusCommand.class,
       LogsCommand.class,
@@ -83,8 +88,13 @@ public final class Farm {
 
   /** The project version, from the jar's manifest (set by Maven). */
   static String version() {
-    String v = Farm.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    try (var in = Farm.class.getResourceAsStream("version.properties")) {
+      java.util.Properties p = new java.util.Properties();
+      p.load(in);
+      return p.getProperty("version");
+    } catch (java.io.IOException | NullPointerException e) {
+      throw new IllegalStateException("the build left out version.properties", e);
+    }
   }
 
   /** Progress of long work, for people: to stderr, so stdout stays parseable. */
@@ -96,8 +106,7 @@ public final class Farm {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Farm.class.getPackage().getImplementationVersion();
-      return new String[] {"crossfarm " + (v == null ? "(development build)" : v)};
+      return new String[] {"crossfarm " + version()};
     }
   }
 }

@@ -209,6 +209,6 @@ class FarmUpDockerIT {
   }
 
   static String version() {
-    return Farm.version().equals("dev") ? "0.1.0-SNAPSHOT" : Farm.version();
+    return Farm.version();
   }
 }

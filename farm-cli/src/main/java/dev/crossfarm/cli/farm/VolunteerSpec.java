@@ -16,6 +16,7 @@ import java.util.List;
  * a running volunteer still matches.
  *
  * @param allow client networks; empty means stock's {@code --allow-private}
+ * @param jobs compile slots; 0 leaves the daemon's default (cores + 2 where it runs)
  * @param memoryBytes container memory limit, or null
  * @param cpus container CPU limit, or null
  */
@@ -61,7 +62,9 @@ public record VolunteerSpec(
         args.addAll(List.of("--allow", a));
       }
     }
-    args.addAll(List.of("--jobs", Integer.toString(jobs)));
+    if (jobs > 0) {
+      args.addAll(List.of("--jobs", Integer.toString(jobs)));
+    }
     args.addAll(List.of("--job-lifetime", Integer.toString(jobLifetime)));
     args.addAll(List.of("--stats", "--stats-port", Integer.toString(daemonPort + 1000)));
     args.addAll(List.of("--job-dir", jobDir));

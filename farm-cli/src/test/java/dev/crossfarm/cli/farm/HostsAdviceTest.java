@@ -1,0 +1,38 @@
+package dev.crossfarm.cli.farm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HostsAdviceTest {
+
+  private static Volunteer v(String target, int port, int jobs, String state) {
+    return new Volunteer(
+        target, "docker", "c", "i", "12.2.0", "127.0.0.1", port, port + 1000, jobs, state);
+  }
+
+  @Test
+  void oneLinePerTargetMostSlotsFirstWithLimits() {
+    Map<String, String> lines =
+        HostsAdvice.hostsByTarget(
+            List.of(
+                v("aarch64", 3636, 4, "running"),
+                v("armv7h", 3635, 2, "running"),
+                v("aarch64", 13636, 8, "running"),
+                v("aarch64", 23636, 16, "exited")),
+            "builder",
+            ",lzo");
+    assertEquals("builder:13636/8,lzo builder:3636/4,lzo", lines.get("aarch64"));
+    assertEquals("builder:3635/2,lzo", lines.get("armv7h"));
+  }
+
+  @Test
+  void makeflagsAdviceFollowsArchAndGentooConventions() {
+    assertEquals(
+        "MAKEFLAGS=\"-j24\"", HostsAdvice.advice("h", 12, HostsAdvice.Client.MAKEPKG, 4).get(1));
+    assertEquals(
+        "MAKEOPTS=\"-j25 -l4\"", HostsAdvice.advice("h", 12, HostsAdvice.Client.PORTAGE, 4).get(1));
+  }
+}
