@@ -4,6 +4,7 @@ import dev.crossfarm.cli.config.FarmConfig;
 import dev.crossfarm.cli.farm.VolunteerSpec;
 import dev.crossfarm.cli.generate.ArtefactWriter;
 import dev.crossfarm.cli.generate.ComposeFile;
+import dev.crossfarm.toolchain.Toolchain;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -49,9 +50,9 @@ final class ComposeCommand implements Callable<Integer> {
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
     FarmConfig farm = config.load(catalog);
     List<VolunteerSpec> specs = new ArrayList<>();
-    for (String t : targets.isEmpty() ? farm.targets() : targets) {
+    for (Toolchain t : ConfigMixin.targets(catalog, farm, targets)) {
       // no --jobs unless farm.yaml sets one: the file runs on other machines than this one
-      specs.add(VolunteerSpec.of(ImageCommand.toolchain(catalog, t), farm, 0));
+      specs.add(VolunteerSpec.of(t, farm, 0));
     }
     String yaml = new ComposeFile(Farm.version()).render(specs);
     if (out == null) {

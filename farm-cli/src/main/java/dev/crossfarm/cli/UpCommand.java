@@ -65,10 +65,7 @@ final class UpCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
     FarmConfig farm = config.load(catalog);
-    List<Toolchain> wanted = new ArrayList<>();
-    for (String t : targets.isEmpty() ? farm.targets() : targets) {
-      wanted.add(ImageCommand.toolchain(catalog, t));
-    }
+    List<Toolchain> wanted = ConfigMixin.targets(catalog, farm, targets);
     int cores = Runtime.getRuntime().availableProcessors();
     Map<String, String> failures = new LinkedHashMap<>();
     try (FarmMode mode = FarmMode.detect()) {

@@ -116,23 +116,17 @@ public final class DockerFarm {
    */
   private static HealthCheck healthCheck(VolunteerSpec spec) {
     return new HealthCheck()
-        .withTest(
-            List.of(
-                "CMD",
-                "java",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-jar",
-                ImageRecipe.APP_DIR + "/farm.jar",
-                "health",
-                "--toolchain",
-                spec.target(),
-                "--port",
-                Integer.toString(spec.toolchain().port())))
+        .withTest(cmd(ImageRecipe.healthInImage(spec.toolchain())))
         .withInterval(TimeUnit.SECONDS.toNanos(60))
         .withTimeout(TimeUnit.SECONDS.toNanos(30))
         .withStartPeriod(TimeUnit.SECONDS.toNanos(20))
         .withRetries(3);
+  }
+
+  private static List<String> cmd(List<String> command) {
+    List<String> test = new ArrayList<>(List.of("CMD"));
+    test.addAll(command);
+    return test;
   }
 
   private static Ports.Binding binding(String listen, int port) {

@@ -55,17 +55,7 @@ public final class ComposeFile {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("image", ImageRecipe.volunteerRepository(spec.target()) + ":" + version);
     // docker's init is PID 1 here, so the image's own tini is left out of the entrypoint
-    List<String> entrypoint =
-        new ArrayList<>(
-            List.of(
-                "java",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                ImageRecipe.APP_DIR + "/farm.jar",
-                "daemon",
-                "--toolchain",
-                spec.target()));
+    List<String> entrypoint = ImageRecipe.daemonInImage(spec.target());
     s.put("entrypoint", entrypoint);
     s.put("command", spec.daemonArguments(port, "/tmp"));
     s.put("init", true);
@@ -79,20 +69,9 @@ public final class ComposeFile {
     s.put("cap_drop", List.of("ALL"));
     s.put("security_opt", List.of("no-new-privileges:true"));
     Map<String, Object> health = new LinkedHashMap<>();
-    health.put(
-        "test",
-        List.of(
-            "CMD",
-            "java",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-jar",
-            ImageRecipe.APP_DIR + "/farm.jar",
-            "health",
-            "--toolchain",
-            spec.target(),
-            "--port",
-            Integer.toString(port)));
+    List<String> test = new ArrayList<>(List.of("CMD"));
+    test.addAll(ImageRecipe.healthInImage(spec.toolchain()));
+    health.put("test", test);
     health.put("interval", "60s");
     health.put("timeout", "30s");
     health.put("start_period", "20s");

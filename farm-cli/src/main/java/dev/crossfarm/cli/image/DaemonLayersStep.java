@@ -88,16 +88,8 @@ final class DaemonLayersStep {
 
   /** tini as PID 1 forwards SIGTERM to the JVM, so docker stop never waits for its timeout. */
   static List<String> entrypoint(String target) {
-    return List.of(
-        "/usr/bin/tini",
-        "--",
-        "java",
-        "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1",
-        "-jar",
-        ImageRecipe.APP_DIR + "/farm.jar",
-        "daemon",
-        "--toolchain",
-        target);
+    List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/tini", "--"));
+    command.addAll(ImageRecipe.daemonInImage(target));
+    return command;
   }
 }

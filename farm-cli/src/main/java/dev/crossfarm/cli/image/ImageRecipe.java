@@ -32,6 +32,31 @@ public record ImageRecipe(
   /** Where the daemon's jars go inside the image. */
   public static final String APP_DIR = "/opt/crossfarm";
 
+  /** {@code farm VERB ...} as the image runs it: its own JRE, a small heap, the packaged jar. */
+  public static List<String> farmInImage(String... verbAndArguments) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "java",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                APP_DIR + "/farm.jar"));
+    command.addAll(List.of(verbAndArguments));
+    return List.copyOf(command);
+  }
+
+  /** The volunteer's daemon command inside the image. */
+  public static List<String> daemonInImage(String target) {
+    return farmInImage("daemon", "--toolchain", target);
+  }
+
+  /** The health check inside the image: a real compile through the volunteer on its own port. */
+  public static List<String> healthInImage(Toolchain toolchain) {
+    return farmInImage(
+        "health", "--toolchain", toolchain.name(), "--port", Integer.toString(toolchain.port()));
+  }
+
   public static ImageRecipe of(Toolchain toolchain, String suite, ToolchainArchive archive) {
     List<String> packages =
         new ArrayList<>(archive == null ? toolchain.debianPackages() : List.of());
