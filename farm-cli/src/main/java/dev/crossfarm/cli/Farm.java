@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       MakepkgCommand.class,
       DownCommand.class,
       StatusCommand.class,
+      TopCommand.class,
       LogsCommand.class,
       HostsCommand.class,
       ImageCommand.class,

@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
  *
  * @param waitStatus the compiler's wait status (0 when it never ran)
  * @param ret the volunteer's own code for the job: 0, or an {@code ExitCode}
+ * @param bytesIn bytes received from the client
+ * @param bytesOut bytes sent to the client
  */
 public record JobSummary(
     InetSocketAddress client,
@@ -17,7 +19,9 @@ public record JobSummary(
     int ret,
     long millis,
     String compiler,
-    String source) {
+    String source,
+    long bytesIn,
+    long bytesOut) {
 
   /** Stock distccd's job results. */
   public enum Result {

@@ -47,6 +47,7 @@ final class Connection {
       CompilerProcess compiler,
       JobDirectory.Factory directories,
       JobSlots slots,
+      RunningJobs running,
       Consumer<JobSummary> summaries) {}
 
   private final Socket socket;
@@ -58,6 +59,9 @@ final class Connection {
 
   private String compiler;
   private String source;
+  private ProtocolReader in;
+  private ProtocolWriter out;
+  private RunningJobs.Job job;
 
   Connection(Socket socket, InetSocketAddress client, Services services) throws IOException {
     this.socket = socket;
@@ -68,10 +72,17 @@ final class Connection {
   }
 
   void serve() {
-    ProtocolReader in = new ProtocolReader(socketIn);
-    ProtocolWriter out = new ProtocolWriter(new BufferedOutputStream(socketOut, 64 * 1024));
+    in = new ProtocolReader(socketIn);
+    out = new ProtocolWriter(new BufferedOutputStream(socketOut, 64 * 1024));
     ReplyWriter reply = new ReplyWriter(out);
     RequestReader requests = new RequestReader(in, services.config().limits());
+    try (RunningJobs.Job registered = services.running().start(client)) {
+      job = registered;
+      serve(requests, reply);
+    }
+  }
+
+  private void serve(RequestReader requests, ReplyWriter reply) {
     try {
       if (!services.config().allow().permits(client.getAddress())) {
         refuseAddress(requests, reply);
@@ -90,6 +101,7 @@ final class Connection {
       }
       Request request = requests.readArguments();
       compiler = request.argv().get(0);
+      job.describe(compiler, guessSource(request));
       CompileCommand command;
       CompilerResolver.Resolved resolved;
       try {
@@ -165,7 +177,9 @@ final class Connection {
         throw e;
       }
       CompilerProcess.Outcome outcome;
+      job.phase(RunningJobs.Phase.QUEUED);
       try (JobSlots.Slot slot = services.slots().acquire()) {
+        job.phase(RunningJobs.Phase.COMPILE);
         outcome =
             services
                 .compiler()
@@ -176,6 +190,7 @@ final class Connection {
                     dir.file("stderr"),
                     () -> in.peerClosed(socket));
       }
+      job.phase(RunningJobs.Phase.SEND);
       if (outcome instanceof CompilerProcess.Exited exited) {
         answer(request, command, exited.waitStatus(), dir, paths, reply);
       } else if (outcome instanceof CompilerProcess.TimedOut t) {
@@ -236,6 +251,7 @@ final class Connection {
         "access denied: "
             + client.getAddress().getHostAddress()
             + " is not allowed on this volunteer; its owner can add it with --allow");
+    summary(Result.REJ_BAD_REQ, 0, ExitCode.ACCESS_DENIED);
   }
 
   /**
@@ -294,7 +310,17 @@ final class Connection {
     long millis = (System.nanoTime() - started) / 1_000_000;
     services
         .summaries()
-        .accept(new JobSummary(client, result, waitStatus, ret, millis, compiler, source));
+        .accept(
+            new JobSummary(
+                client,
+                result,
+                waitStatus,
+                ret,
+                millis,
+                compiler,
+                source,
+                in.bytesRead(),
+                out.bytesWritten()));
   }
 
   private String clientText() {

@@ -8,6 +8,7 @@ import dev.crossfarm.daemon.job.ObjectCheck;
 import dev.crossfarm.daemon.log.JobSummary;
 import dev.crossfarm.daemon.stats.Counters;
 import dev.crossfarm.daemon.stats.StatsServer;
+import dev.crossfarm.daemon.stats.VolunteerStatus;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,7 +37,9 @@ public final class Daemon implements AutoCloseable {
   private final Connection.Services services;
   private final ThreadPoolExecutor workers;
   private final AtomicLong connectionCounter = new AtomicLong();
-  private final Counters counters = new Counters();
+  private final Counters counters = new Counters(() -> System.currentTimeMillis() / 1000);
+  private final RunningJobs running = new RunningJobs(System::nanoTime);
+  private final long startedMillis = System.currentTimeMillis();
   private StatsServer stats;
   private ServerSocket server;
   private Thread acceptor;
@@ -53,6 +56,7 @@ public final class Daemon implements AutoCloseable {
             new CompilerProcess(config.jobLifetime()),
             new JobDirectory.Factory(config.jobRoot()),
             new JobSlots(config.jobs()),
+            running,
             summary -> {
               counters.accept(summary);
               summaries.accept(summary);
@@ -89,7 +93,15 @@ public final class Daemon implements AutoCloseable {
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(config.listen(), config.port()), 128);
     if (config.statsPort() != null) {
-      stats = new StatsServer(counters, services.slots(), config.jobRoot());
+      stats =
+          new StatsServer(
+              new VolunteerStatus(
+                  config,
+                  server.getLocalPort(),
+                  counters,
+                  services.slots(),
+                  running,
+                  startedMillis));
       stats.start(new InetSocketAddress(config.listen(), config.statsPort()));
     }
     acceptor = new Thread(this::acceptLoop, "accept");

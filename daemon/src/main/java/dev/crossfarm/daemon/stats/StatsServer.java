@@ -1,8 +1,5 @@
 package dev.crossfarm.daemon.stats;
 
-import dev.crossfarm.daemon.log.JobSummary;
-import dev.crossfarm.daemon.log.JobSummary.Result;
-import dev.crossfarm.daemon.server.JobSlots;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,39 +7,64 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stats port ({@code --stats}): any request gets stock distccd's text page, which existing
- * tools parse: {@code HTTP/1.0 200 OK}, then {@code <distccstats>}, one {@code dcc_name value} line
- * each, {@code </distccstats>}. It runs on its own thread, reads at most a request line with a
- * short timeout, so a slow or half-open HTTP client never blocks it for long, and never touches
- * compile work.
+ * The stats port ({@code --stats}): {@code GET /} is stock distccd's text page (any other path
+ * stock does not know gets it too, as stock answers any request alike), {@code /metrics} Prometheus
+ * text, {@code /status.json} JSON, {@code /dashboard} a live page. It has its own small pool and a
+ * short read timeout, so slow or half-open HTTP clients never hang it for long (stock distcc #275)
+ * and never touch compile work; past the pool and its queue, connections are closed.
  */
 public final class StatsServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger("dcc_stats");
 
-  private final Counters counters;
-  private final JobSlots slots;
-  private final Path jobRoot;
+  /** A scraper sends its request line at once; a half-open client holds a thread this long. */
+  private static final int READ_TIMEOUT_MILLIS = 1000;
+
+  private final VolunteerStatus status;
+
+  /**
+   * A thread per connection, up to 64 at once and no queue: a real request never waits behind
+   * silent ones (each is dropped after its read timeout), and past the bound connections are closed
+   * rather than piled up. Idle threads end after a few seconds.
+   */
+  private final ThreadPoolExecutor pool = newPool();
+
   private ServerSocket server;
 
-  public StatsServer(Counters counters, JobSlots slots, Path jobRoot) {
-    this.counters = counters;
-    this.slots = slots;
-    this.jobRoot = jobRoot;
+  private static ThreadPoolExecutor newPool() {
+    ThreadPoolExecutor p =
+        new ThreadPoolExecutor(
+            64,
+            64,
+            5,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "stats");
+              t.setDaemon(true);
+              return t;
+            });
+    p.allowCoreThreadTimeOut(true);
+    return p;
+  }
+
+  public StatsServer(VolunteerStatus status) {
+    this.status = status;
   }
 
   public void start(InetSocketAddress address) throws IOException {
     server = new ServerSocket();
     server.setReuseAddress(true);
-    server.bind(address, 16);
-    Thread t = new Thread(this::serve, "stats");
+    server.bind(address, 64);
+    Thread t = new Thread(this::acceptLoop, "stats-accept");
     t.setDaemon(true);
     t.start();
   }
@@ -51,98 +73,83 @@ public final class StatsServer implements AutoCloseable {
     return server.getLocalPort();
   }
 
-  private void serve() {
+  private void acceptLoop() {
     while (!server.isClosed()) {
-      try (Socket s = server.accept()) {
-        s.setSoTimeout(2000);
-        drainRequestLine(s.getInputStream());
-        OutputStream out = s.getOutputStream();
-        out.write(page().getBytes(StandardCharsets.US_ASCII));
-        out.flush();
+      try {
+        Socket s = server.accept();
+        try {
+          pool.execute(() -> answer(s));
+        } catch (RejectedExecutionException busy) {
+          s.close();
+        }
       } catch (IOException e) {
         if (!server.isClosed()) {
-          log.debug("stats request failed: {}", e.getMessage());
+          log.debug("stats accept failed: {}", e.getMessage());
         }
       }
     }
   }
 
-  /** Reads (and ignores) up to the end of the first line, as stock answers any request alike. */
-  private static void drainRequestLine(InputStream in) {
+  private void answer(Socket s) {
+    try (s) {
+      s.setSoTimeout(READ_TIMEOUT_MILLIS);
+      String path = requestPath(s.getInputStream());
+      String type = "text/plain";
+      String body;
+      switch (path) {
+        case "/metrics" -> {
+          type = "text/plain; version=0.0.4";
+          body = status.prometheus();
+        }
+        case "/status.json" -> {
+          type = "application/json";
+          body = status.json();
+        }
+        case "/dashboard", "/dashboard/" -> {
+          type = "text/html; charset=utf-8";
+          body = Dashboard.page();
+        }
+        default -> body = status.stockText();
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("HTTP/1.0 200 OK\r\nContent-Type: "
+                  + type
+                  + "\r\nContent-Length: "
+                  + bytes.length
+                  + "\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(bytes);
+      out.flush();
+    } catch (IOException e) {
+      log.debug("stats request failed: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * The path of {@code GET /path HTTP/1.x}, or "/" for anything else (stock answers every request
+   * with its page); at most 8 KiB of the request line are read, within the read timeout.
+   */
+  static String requestPath(InputStream in) {
+    StringBuilder line = new StringBuilder();
     try {
       for (int i = 0; i < 8192; i++) {
         int c = in.read();
         if (c < 0 || c == '\n') {
-          return;
+          break;
         }
+        line.append((char) c);
       }
     } catch (IOException timeoutOrGone) {
-      // answer anyway: the page does not depend on the request
+      // answer with the default page
     }
-  }
-
-  /** The page, field names and order as stock distccd 3.4 prints them. */
-  String page() {
-    JobSummary longest = counters.longest();
-    double[] load = loadAverage();
-    StringBuilder b = new StringBuilder();
-    b.append("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n");
-    b.append("argv /distccd\n<distccstats>\n");
-    line(b, "dcc_tcp_accept", counters.accepted());
-    line(b, "dcc_rej_bad_req", counters.count(Result.REJ_BAD_REQ));
-    line(b, "dcc_rej_overload", 0);
-    line(b, "dcc_compile_ok", counters.count(Result.COMPILE_OK));
-    line(b, "dcc_compile_error", counters.count(Result.COMPILE_ERROR));
-    line(b, "dcc_compile_timeout", counters.count(Result.COMPILE_TIMEOUT));
-    line(b, "dcc_cli_disconnect", counters.count(Result.CLI_DISCONN));
-    line(b, "dcc_other", counters.count(Result.OTHER));
-    b.append("dcc_longest_job ").append(longest == null ? "none" : longest.source()).append('\n');
-    b.append("dcc_longest_job_compiler ")
-        .append(longest == null ? "none" : longest.compiler())
-        .append('\n');
-    line(b, "dcc_longest_job_time_msecs", longest == null ? 0 : longest.millis());
-    line(b, "dcc_max_kids", slots.size());
-    line(b, "dcc_avg_kids1", slots.running());
-    line(b, "dcc_avg_kids2", slots.running());
-    line(b, "dcc_avg_kids3", slots.running());
-    line(b, "dcc_current_load", slots.running() + slots.waiting());
-    b.append(
-        String.format(
-            "dcc_load1 %.2f%ndcc_load2 %.2f%ndcc_load3 %.2f%n", load[0], load[1], load[2]));
-    line(b, "dcc_num_compiles1", 0);
-    line(b, "dcc_num_compiles2", 0);
-    line(b, "dcc_num_compiles3", 0);
-    line(b, "dcc_num_procstate_D", 0);
-    line(b, "dcc_max_RSS", 0);
-    b.append("dcc_max_RSS_name none\n");
-    line(b, "dcc_io_rate", 0);
-    b.append("dcc_free_space ").append(freeMegabytes()).append(" MB\n");
-    b.append("</distccstats>\n");
-    return b.toString();
-  }
-
-  private static void line(StringBuilder b, String name, long value) {
-    b.append(name).append(' ').append(value).append('\n');
-  }
-
-  private long freeMegabytes() {
-    try {
-      FileStore store = Files.getFileStore(Files.exists(jobRoot) ? jobRoot : jobRoot.getParent());
-      return store.getUsableSpace() >> 20;
-    } catch (IOException e) {
-      return 0;
+    String[] words = line.toString().trim().split(" ");
+    if (words.length >= 2 && words[0].equals("GET")) {
+      int q = words[1].indexOf('?');
+      return q >= 0 ? words[1].substring(0, q) : words[1];
     }
-  }
-
-  private static double[] loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return new double[] {
-        Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])
-      };
-    } catch (IOException | RuntimeException e) {
-      return new double[3];
-    }
+    return "/";
   }
 
   @Override
@@ -150,5 +157,6 @@ public final class StatsServer implements AutoCloseable {
     if (server != null) {
       server.close();
     }
+    pool.shutdownNow();
   }
 }

@@ -26,7 +26,8 @@ final class StockDistccd implements AutoCloseable {
    * toolchain). As root, distccd drops to its own user, so its log lives in a world-writable
    * directory.
    */
-  static StockDistccd start(Path workDir, List<String> env) throws Exception {
+  static StockDistccd start(Path workDir, List<String> env, String... extraOptions)
+      throws Exception {
     Tools.require("distccd");
     int port = freePort();
     Path logs = Files.createDirectories(workDir.resolve("stock-logs"));
@@ -50,6 +51,7 @@ final class StockDistccd implements AutoCloseable {
             logs.resolve("distccd.log").toString(),
             "--log-level",
             "info"));
+    cmd.addAll(List.of(extraOptions));
     Process p =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)

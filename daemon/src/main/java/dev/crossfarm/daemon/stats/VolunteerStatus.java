@@ -1,0 +1,259 @@
+package dev.crossfarm.daemon.stats;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crossfarm.daemon.log.JobSummary;
+import dev.crossfarm.daemon.log.JobSummary.Result;
+import dev.crossfarm.daemon.server.DaemonConfig;
+import dev.crossfarm.daemon.server.JobSlots;
+import dev.crossfarm.daemon.server.RunningJobs;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The volunteer seen from outside, in the three forms its stats port serves: stock distccd's text
+ * page (which existing tools parse), Prometheus text exposition, and JSON for the dashboard and
+ * {@code farm top}. Everything is read from counters and snapshots: rendering never waits for a
+ * job.
+ */
+public final class VolunteerStatus {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final DaemonConfig config;
+  private final int port;
+  private final Counters counters;
+  private final JobSlots slots;
+  private final RunningJobs running;
+  private final long startedMillis;
+
+  /**
+   * @param port the bound compile port (the config may say 0: any free port)
+   */
+  public VolunteerStatus(
+      DaemonConfig config,
+      int port,
+      Counters counters,
+      JobSlots slots,
+      RunningJobs running,
+      long startedMillis) {
+    this.config = config;
+    this.port = port;
+    this.counters = counters;
+    this.slots = slots;
+    this.running = running;
+    this.startedMillis = startedMillis;
+  }
+
+  /** Stock distccd 3.4's page: the same field names in the same order. */
+  public String stockText() {
+    JobSummary longest = counters.longest();
+    double[] load = loadAverage();
+    StringBuilder b = new StringBuilder("argv /distccd\n<distccstats>\n");
+    line(b, "dcc_tcp_accept", counters.accepted());
+    line(b, "dcc_rej_bad_req", counters.count(Result.REJ_BAD_REQ));
+    line(b, "dcc_rej_overload", 0);
+    line(b, "dcc_compile_ok", counters.count(Result.COMPILE_OK));
+    line(b, "dcc_compile_error", counters.count(Result.COMPILE_ERROR));
+    line(b, "dcc_compile_timeout", counters.count(Result.COMPILE_TIMEOUT));
+    line(b, "dcc_cli_disconnect", counters.count(Result.CLI_DISCONN));
+    line(b, "dcc_other", counters.count(Result.OTHER));
+    b.append("dcc_longest_job ").append(longest == null ? "none" : longest.source()).append('\n');
+    b.append("dcc_longest_job_compiler ")
+        .append(longest == null ? "none" : longest.compiler())
+        .append('\n');
+    line(b, "dcc_longest_job_time_msecs", longest == null ? 0 : longest.millis());
+    line(b, "dcc_max_kids", slots.size());
+    // stock averages its busy children over 1, 5 and 15 minutes; the running count stands in
+    line(b, "dcc_avg_kids1", slots.running());
+    line(b, "dcc_avg_kids2", slots.running());
+    line(b, "dcc_avg_kids3", slots.running());
+    line(b, "dcc_current_load", slots.running() + slots.waiting());
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "dcc_load1 %.2f%ndcc_load2 %.2f%ndcc_load3 %.2f%n",
+            load[0],
+            load[1],
+            load[2]));
+    line(b, "dcc_num_compiles1", counters.recent(1));
+    line(b, "dcc_num_compiles2", counters.recent(5));
+    line(b, "dcc_num_compiles3", counters.recent(15));
+    line(b, "dcc_num_procstate_D", 0);
+    line(b, "dcc_max_RSS", maxRssKb());
+    b.append("dcc_max_RSS_name (java)\n");
+    line(b, "dcc_io_rate", -1);
+    b.append("dcc_free_space ").append(freeMegabytes()).append(" MB\n");
+    b.append("</distccstats>\n");
+    return b.toString();
+  }
+
+  /** Prometheus text exposition format 0.0.4. */
+  public String prometheus() {
+    String target = config.toolchain().toolchain().name();
+    StringBuilder b = new StringBuilder();
+    b.append("# HELP crossfarm_volunteer_info The volunteer's target and compiler.\n");
+    b.append("# TYPE crossfarm_volunteer_info gauge\n");
+    b.append("crossfarm_volunteer_info{toolchain=\"")
+        .append(target)
+        .append("\",compiler_version=\"")
+        .append(escape(config.toolchain().version()))
+        .append("\",compiler_prefix=\"")
+        .append(escape(config.toolchain().installation().prefix()))
+        .append("\",port=\"")
+        .append(port)
+        .append("\"} 1\n");
+    b.append("# HELP crossfarm_jobs_total Jobs finished, by result (stock distccd's names).\n");
+    b.append("# TYPE crossfarm_jobs_total counter\n");
+    for (Result r : Result.values()) {
+      b.append("crossfarm_jobs_total{result=\"")
+          .append(r)
+          .append("\"} ")
+          .append(counters.count(r))
+          .append('\n');
+    }
+    b.append("# HELP crossfarm_refusals_total Requests refused, by reason.\n");
+    b.append("# TYPE crossfarm_refusals_total counter\n");
+    for (String reason : List.of("access", "arguments", "compiler", "protocol", "other")) {
+      b.append("crossfarm_refusals_total{reason=\"")
+          .append(reason)
+          .append("\"} ")
+          .append(counters.refusals().getOrDefault(reason, 0L))
+          .append('\n');
+    }
+    b.append(
+        "# HELP crossfarm_job_duration_seconds Time of finished compiles, from connection to reply.\n");
+    b.append("# TYPE crossfarm_job_duration_seconds histogram\n");
+    long[] cumulative = counters.cumulativeHistogram();
+    for (int i = 0; i < Counters.BUCKETS.length; i++) {
+      b.append("crossfarm_job_duration_seconds_bucket{le=\"")
+          .append(Counters.BUCKETS[i])
+          .append("\"} ")
+          .append(cumulative[i])
+          .append('\n');
+    }
+    b.append("crossfarm_job_duration_seconds_bucket{le=\"+Inf\"} ")
+        .append(cumulative[cumulative.length - 1])
+        .append('\n');
+    b.append("crossfarm_job_duration_seconds_sum ")
+        .append(counters.durationSecondsSum())
+        .append('\n');
+    b.append("crossfarm_job_duration_seconds_count ").append(counters.compiles()).append('\n');
+    counter(
+        b, "crossfarm_received_bytes_total", "Bytes received from clients.", counters.bytesIn());
+    counter(b, "crossfarm_sent_bytes_total", "Bytes sent to clients.", counters.bytesOut());
+    counter(b, "crossfarm_connections_total", "Connections accepted.", counters.accepted());
+    gauge(b, "crossfarm_jobs_running", "Compilers running now.", slots.running());
+    gauge(b, "crossfarm_jobs_queued", "Jobs received and waiting for a slot.", slots.waiting());
+    gauge(b, "crossfarm_slots", "Compile slots (--jobs).", slots.size());
+    gauge(b, "crossfarm_uptime_seconds", "Seconds since the volunteer started.", uptimeSeconds());
+    return b.toString();
+  }
+
+  /** For the dashboard and farm top. */
+  public String json() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("toolchain", config.toolchain().toolchain().name());
+    s.put("compilerVersion", config.toolchain().version());
+    s.put("compilerPrefix", config.toolchain().installation().prefix());
+    s.put("port", port);
+    s.put("slots", slots.size());
+    s.put("running", slots.running());
+    s.put("queued", slots.waiting());
+    s.put("uptimeSeconds", uptimeSeconds());
+    Map<String, Long> results = new LinkedHashMap<>();
+    for (Result r : Result.values()) {
+      results.put(r.name(), counters.count(r));
+    }
+    s.put("results", results);
+    s.put("refusals", counters.refusals());
+    s.put("bytesIn", counters.bytesIn());
+    s.put("bytesOut", counters.bytesOut());
+    s.put("load1", loadAverage()[0]);
+    s.put("jobs", running.snapshot());
+    long[][] history = counters.history();
+    s.put(
+        "history",
+        Map.of("bucketSeconds", Counters.BUCKET_SECONDS, "ok", history[0], "failed", history[1]));
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private long uptimeSeconds() {
+    return (System.currentTimeMillis() - startedMillis) / 1000;
+  }
+
+  private static void line(StringBuilder b, String name, long value) {
+    b.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void counter(StringBuilder b, String name, String help, long value) {
+    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    b.append("# TYPE ")
+        .append(name)
+        .append(" counter\n")
+        .append(name)
+        .append(' ')
+        .append(value)
+        .append('\n');
+  }
+
+  private static void gauge(StringBuilder b, String name, String help, long value) {
+    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    b.append("# TYPE ")
+        .append(name)
+        .append(" gauge\n")
+        .append(name)
+        .append(' ')
+        .append(value)
+        .append('\n');
+  }
+
+  private static String escape(String label) {
+    return label.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+
+  private long freeMegabytes() {
+    try {
+      Path root = config.jobRoot();
+      FileStore store = Files.getFileStore(Files.exists(root) ? root : root.getParent());
+      return store.getUsableSpace() >> 20;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** This JVM's peak resident set (VmHWM), in kB as stock reports RSS. */
+  private static long maxRssKb() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (l.startsWith("VmHWM:")) {
+          return Long.parseLong(l.replaceAll("\\D", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux, or no /proc: report none
+    }
+    return 0;
+  }
+
+  private static double[] loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return new double[] {
+        Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])
+      };
+    } catch (IOException | RuntimeException e) {
+      return new double[3];
+    }
+  }
+}

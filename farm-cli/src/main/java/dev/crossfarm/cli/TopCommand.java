@@ -1,0 +1,109 @@
+package dev.crossfarm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crossfarm.cli.farm.StatsPage;
+import dev.crossfarm.cli.farm.Volunteer;
+import dev.crossfarm.toolchain.ToolchainCatalog;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code farm top}: every volunteer's running jobs and totals, live. */
+@Command(
+    name = "top",
+    mixinStandardHelpOptions = true,
+    description = {
+      "A live view of the whole farm, refreshed every second: for each volunteer a totals line",
+      "(slots busy, waiting jobs, jobs done and failed, load) and one row per running job",
+      "(client, source, compiler, phase, elapsed). Volunteers that do not answer show as down.",
+      "Ctrl-C ends it; --once prints one snapshot for scripts."
+    })
+final class TopCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--once", description = "Print one snapshot and exit.")
+  boolean once;
+
+  @Option(
+      names = "--interval",
+      paramLabel = "SECONDS",
+      defaultValue = "1",
+      description = "Refresh period (default: ${DEFAULT-VALUE}).")
+  double interval;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ToolchainCatalog catalog = ToolchainCatalog.builtIn();
+    try (FarmMode mode = FarmMode.detect()) {
+      do {
+        List<Volunteer> volunteers = mode.volunteers(catalog);
+        if (!once) {
+          System.out.print("\033[H\033[2J"); // home + clear, as top(1) redraws
+        }
+        render(volunteers, System.out);
+        System.out.flush();
+        if (!once) {
+          Thread.sleep((long) (interval * 1000));
+        }
+      } while (!once);
+    }
+    return 0;
+  }
+
+  static void render(List<Volunteer> volunteers, PrintStream out) {
+    out.printf(
+        "crossfarm top: %d volunteer(s), %s%n",
+        volunteers.size(), LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
+    out.printf(
+        "%-20s %-8s %-5s %-7s %-6s %-6s %-6s %s%n",
+        "VOLUNTEER", "TARGET", "STATE", "BUSY", "QUEUED", "DONE", "FAILED", "LOAD");
+    for (Volunteer v : volunteers) {
+      String name = v.where() + ":" + v.id();
+      JsonNode s = v.state().equals("running") ? status(v) : null;
+      if (s == null) {
+        out.printf("%-20s %-8s %-5s%n", name, v.target(), "down");
+        continue;
+      }
+      JsonNode r = s.path("results");
+      long failed =
+          r.path("COMPILE_ERROR").asLong()
+              + r.path("COMPILE_TIMEOUT").asLong()
+              + r.path("OTHER").asLong();
+      out.printf(
+          "%-20s %-8s %-5s %-7s %-6d %-6d %-6d %.2f%n",
+          name,
+          v.target(),
+          "up",
+          s.path("running").asInt() + "/" + s.path("slots").asInt(),
+          s.path("queued").asInt(),
+          r.path("COMPILE_OK").asLong(),
+          failed,
+          s.path("load1").asDouble());
+      for (JsonNode job : s.path("jobs")) {
+        out.printf(
+            "    %-21s %-24s %-28s %-8s %5.1fs%n",
+            job.path("client").asText(),
+            job.path("source").asText("-"),
+            job.path("compiler").asText("-"),
+            job.path("phase").asText().toLowerCase(java.util.Locale.ROOT),
+            job.path("elapsedMillis").asLong() / 1000.0);
+      }
+    }
+  }
+
+  /** The volunteer's /status.json, or null when it does not answer. */
+  private static JsonNode status(Volunteer v) {
+    try {
+      return JSON.readTree(StatsPage.get(v.host(), v.statsPort(), "/status.json"));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}
