@@ -39,12 +39,6 @@ final class ComposeCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Write the compose file here.")
   Path out;
 
-  @Option(
-      names = "--jobs",
-      paramLabel = "N",
-      description = "Slots per volunteer when farm.yaml sets none (default: this machine's cores).")
-  Integer jobs;
-
   @Override
   public Integer call() throws IOException {
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();

@@ -197,9 +197,12 @@ class HostileInputIT {
     assertEquals(118, reply.exitCode(), reply.stderr());
     assertTrue(reply.stderr().contains("--job-lifetime"), reply.stderr());
     assertEquals(List.of(), processesInJobs(), "no compiler process is left");
-    assertTrue(
-        volunteer.summaries().stream()
-            .anyMatch(j -> j.result() == JobSummary.Result.COMPILE_TIMEOUT));
+    // the summary is recorded just after the reply is written
+    waitFor(
+        () ->
+            volunteer.summaries().stream()
+                .anyMatch(j -> j.result() == JobSummary.Result.COMPILE_TIMEOUT),
+        "a COMPILE_TIMEOUT summary");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.crossfarm.cli.farm;
 
+import dev.crossfarm.daemon.job.InstalledToolchain;
 import dev.crossfarm.toolchain.Toolchain;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.io.File;
@@ -91,13 +92,19 @@ public final class NativeFarm {
         int port =
             argument(process, "--port").map(Integer::parseInt).orElse(toolchain.get().port());
         int jobs = argument(process, "--jobs").map(Integer::parseInt).orElse(0);
+        String version;
+        try {
+          version = InstalledToolchain.detect(toolchain.get()).version();
+        } catch (InstalledToolchain.ToolchainMissingException e) {
+          version = null;
+        }
         all.add(
             new Volunteer(
                 target,
                 "native",
                 process.map(p -> Long.toString(p.pid())).orElse("-"),
                 "(this machine)",
-                null,
+                version,
                 argument(process, "--listen").orElse("127.0.0.1"),
                 port,
                 port + 1000,
