@@ -174,7 +174,30 @@ public final class ArgumentPolicy {
    * @throws JobRefusedException naming the first argument that may not run here, and why
    */
   public CompileCommand check(CompilerName compiler, List<String> argv) throws JobRefusedException {
-    List<Object> out = new ArrayList<>(argv.size() + 2);
+    return check(compiler, argv, null);
+  }
+
+  /**
+   * Checks a pump (protocol 3) job's {@code argv}: the client preprocesses nothing, so include
+   * options are allowed, with their paths checked against the client's working directory and
+   * re-rooted into the job when absolute, as are the source and prefix maps. As stock distccd, the
+   * first {@code -MT x} is taken out and becomes the dependency file's target, {@code -MMD} is
+   * added unless {@code -MD}/{@code -MMD} is there, and {@code -MF} names the job's file.
+   */
+  public CompileCommand checkPump(CompilerName compiler, List<String> argv, String clientCwd)
+      throws JobRefusedException {
+    return check(compiler, argv, JobRoot.segments(clientCwd, "working directory").size());
+  }
+
+  /**
+   * @param cwdDepth null for protocol 1/2; for pump, how deep the client's cwd is
+   */
+  private CompileCommand check(CompilerName compiler, List<String> argv, Integer cwdDepth)
+      throws JobRefusedException {
+    boolean pump = cwdDepth != null;
+    List<Object> out = new ArrayList<>(argv.size() + 4);
+    String dependencyTarget = null;
+    String clientOutput = null;
     String source = null;
     String sourceExtension = null;
     boolean compile = false;
@@ -199,7 +222,7 @@ public final class ArgumentPolicy {
           throw refuse(arg, "not a C, C++, Objective-C or assembler source file name");
         }
         source = arg;
-        out.add(Slot.SOURCE);
+        out.add(pump ? clientPath("", arg, cwdDepth) : Slot.SOURCE);
         continue;
       }
       if (arg.equals("-c")) {
@@ -215,7 +238,7 @@ public final class ArgumentPolicy {
         output = true;
         out.add(arg);
         out.add(Slot.OUTPUT);
-        i++;
+        clientOutput = argv.get(++i);
         continue;
       }
       if (arg.startsWith("-o")) {
@@ -225,6 +248,26 @@ public final class ArgumentPolicy {
         output = true;
         out.add("-o");
         out.add(Slot.OUTPUT);
+        clientOutput = arg.substring(2);
+        continue;
+      }
+      if (pump && arg.equals("-MT") && dependencyTarget == null) {
+        requireValue(argv, i, arg);
+        dependencyTarget = argv.get(++i); // stock: the first -MT names the .d target
+        continue;
+      }
+      if (pump && INCLUDE_OPTIONS.contains(arg)) {
+        requireValue(argv, i, arg);
+        out.add(arg);
+        out.add(clientPath("", argv.get(++i), cwdDepth));
+        continue;
+      }
+      String joined = pump ? joinedIncludeOption(arg) : null;
+      if (joined != null) {
+        out.add(clientPath(joined, arg.substring(joined.length()), cwdDepth));
+        continue;
+      }
+      if (pump && rootedPrefixMap(arg, out)) {
         continue;
       }
       if (arg.equals("-MF")) {
@@ -264,13 +307,90 @@ public final class ArgumentPolicy {
     if (!output) {
       out.add("-o");
       out.add(Slot.OUTPUT);
+      clientOutput = stem(source) + (assemblyOnly && !compile ? ".s" : ".o");
+    }
+    if (pump) {
+      if (!out.contains("-MD") && !out.contains("-MMD")) {
+        out.add("-MMD");
+      }
+      out.add("-MF");
+      out.add(Slot.DEPENDENCIES);
+      out.add("-MT");
+      out.add(DependencyFile.SERVER_TARGET);
     }
     return new CompileCommand(
         compiler,
         out,
         source,
         PREPROCESSED_EXTENSION.get(sourceExtension),
-        assemblyOnly && !compile);
+        assemblyOnly && !compile,
+        pump,
+        clientOutput,
+        dependencyTarget);
+  }
+
+  /** Include options whose value is a path (stock distccd's list). */
+  private static final List<String> INCLUDE_OPTIONS =
+      List.of(
+          "-I",
+          "-include",
+          "-imacros",
+          "-idirafter",
+          "-iprefix",
+          "-iwithprefixbefore",
+          "-iwithprefix",
+          "-isystem",
+          "-iquote");
+
+  /** The include option {@code arg} starts with when it carries its path joined, or null. */
+  private static String joinedIncludeOption(String arg) {
+    for (String option : INCLUDE_OPTIONS) {
+      if (arg.startsWith(option) && arg.length() > option.length()) {
+        return option;
+      }
+    }
+    return null;
+  }
+
+  /** A prefix map's old prefix, re-rooted when absolute (as stock distccd does); false if none. */
+  private static boolean rootedPrefixMap(String arg, List<Object> out) {
+    for (String prefix : STRING_VALUED_F.subList(0, 4)) {
+      if (arg.startsWith(prefix) && arg.startsWith("/", prefix.length())) {
+        out.add(new CompileCommand.Rooted(prefix, arg.substring(prefix.length())));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A path the client named: absolute ones are re-rooted into the job, relative ones stay as they
+   * are (the compiler runs in the client's cwd under the root) but may not climb above the root.
+   */
+  private static Object clientPath(String option, String path, int cwdDepth)
+      throws JobRefusedException {
+    if (path.startsWith("/")) {
+      JobRoot.segments(path, "path");
+      return new CompileCommand.Rooted(option, path);
+    }
+    int depth = cwdDepth;
+    boolean climbing = true;
+    for (String part : path.split("/+")) {
+      if (part.equals("..")) {
+        if (!climbing || --depth < 0) {
+          throw refuse(option + path, "leads outside the files the client sent");
+        }
+      } else if (!part.equals(".") && !part.isEmpty()) {
+        climbing = false;
+      }
+    }
+    return option + path;
+  }
+
+  private static String stem(String file) {
+    String name = file.substring(file.lastIndexOf('/') + 1);
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
   }
 
   /** Refuses a single-word option unless its shape is on the allow-list. */

@@ -16,13 +16,25 @@ import java.util.List;
  * @param inputExtension extension the preprocessed input must carry for the compiler to take it as
  *     it is ({@code .i}, {@code .ii}, ...), as stock distccd names its temporary file
  * @param assemblyOnly {@code -S}: the output is assembly text, not an ELF object
+ * @param pump protocol 3: the client sent sources and headers, the job preprocesses
+ * @param clientOutput the output file the client named (the dependency file's default target)
+ * @param dependencyTarget pump: the target of the first {@code -MT}, or null
  */
 public record CompileCommand(
     CompilerName compiler,
     List<Object> arguments,
     String sourceName,
     String inputExtension,
-    boolean assemblyOnly) {
+    boolean assemblyOnly,
+    boolean pump,
+    String clientOutput,
+    String dependencyTarget) {
+
+  /**
+   * A client path in a pump job, absolute on the client: it becomes {@code option + ROOT + path}
+   * once the job's root is known (stock distccd's re-rooting of include options and the source).
+   */
+  public record Rooted(String option, String path) {}
 
   /** The places in argv that are filled with paths inside the job directory. */
   public enum Slot {
@@ -34,8 +46,8 @@ public record CompileCommand(
   public CompileCommand {
     arguments = List.copyOf(arguments);
     for (Object a : arguments) {
-      if (!(a instanceof String) && !(a instanceof Slot)) {
-        throw new IllegalArgumentException("argument must be a String or a Slot: " + a);
+      if (!(a instanceof String) && !(a instanceof Slot) && !(a instanceof Rooted)) {
+        throw new IllegalArgumentException("argument must be a String, Slot or Rooted: " + a);
       }
     }
   }
@@ -50,18 +62,27 @@ public record CompileCommand(
     List<String> line = new ArrayList<>(arguments.size() + 1);
     line.add(executable.toString());
     for (Object a : arguments) {
-      line.add(
-          a instanceof Slot slot
-              ? switch (slot) {
-                case SOURCE -> paths.source().toString();
-                case OUTPUT -> paths.output().toString();
-                case DEPENDENCIES -> paths.dependencies().toString();
-              }
-              : (String) a);
+      if (a instanceof Slot slot) {
+        line.add(
+            switch (slot) {
+              case SOURCE -> paths.source().toString();
+              case OUTPUT -> paths.output().toString();
+              case DEPENDENCIES -> paths.dependencies().toString();
+            });
+      } else if (a instanceof Rooted rooted) {
+        line.add(rooted.option() + paths.root() + rooted.path());
+      } else {
+        line.add((String) a);
+      }
     }
     return line;
   }
 
-  /** Where a job's files live. */
-  public record JobPaths(Path source, Path output, Path dependencies) {}
+  /**
+   * Where a job's files live.
+   *
+   * @param source the preprocessed input (protocol 1/2), or null
+   * @param root pump: the directory standing for the client's /, or null
+   */
+  public record JobPaths(Path source, Path output, Path dependencies, Path root) {}
 }

@@ -55,9 +55,20 @@ public final class CompilerProcess {
   public Outcome run(
       List<String> commandLine, Path workDir, Path stdout, Path stderr, ClientWatch client)
       throws IOException, InterruptedException {
+    return run(commandLine, workDir, workDir, stdout, stderr, client);
+  }
+
+  /**
+   * @param cwd the compiler's working directory (pump: the client's cwd under the job root)
+   * @param jobDir the job's directory: TMPDIR, and where every process of the job runs
+   */
+  public Outcome run(
+      List<String> commandLine, Path cwd, Path jobDir, Path stdout, Path stderr, ClientWatch client)
+      throws IOException, InterruptedException {
+    Path workDir = jobDir;
     ProcessBuilder builder =
         new ProcessBuilder(commandLine)
-            .directory(workDir.toFile())
+            .directory(cwd.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectOutput(stdout.toFile())
             .redirectError(stderr.toFile());

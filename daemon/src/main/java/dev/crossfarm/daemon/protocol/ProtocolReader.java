@@ -80,6 +80,18 @@ public final class ProtocolReader {
     return value;
   }
 
+  /** A packet header: its token and parameter. */
+  public record Header(String token, long parameter) {}
+
+  /** Reads a packet header whatever its token (the caller checks it against what may come). */
+  public Header readHeader() throws IOException {
+    fill(HEADER);
+    String token = new String(buffer, position, 4, StandardCharsets.ISO_8859_1);
+    long value = parseHex(buffer, position + 4, printable(token));
+    position += HEADER;
+    return new Header(token, value);
+  }
+
   /** Reads a body of {@code length} bytes into memory; the caller has bounded the length. */
   public byte[] readBody(int length) throws IOException {
     byte[] body = new byte[length];

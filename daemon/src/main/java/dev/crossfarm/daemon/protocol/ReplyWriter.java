@@ -23,6 +23,13 @@ public final class ReplyWriter {
    */
   public void writeResult(int version, int waitStatus, byte[] stderr, Path stdout, Path object)
       throws IOException {
+    writeResult(version, waitStatus, stderr, stdout, object, null);
+  }
+
+  /** As above; a pump reply (version 3) that succeeded ends with DOTD, the dependency file. */
+  public void writeResult(
+      int version, int waitStatus, byte[] stderr, Path stdout, Path object, byte[] dependencies)
+      throws IOException {
     boolean lzo = version >= 2;
     out.writeToken(Token.DONE, version);
     out.writeToken(Token.STAT, waitStatus);
@@ -30,6 +37,9 @@ public final class ReplyWriter {
     out.writeFile(Token.SOUT, stdout, lzo);
     if (waitStatus == 0) {
       out.writeFile(Token.DOTO, object, lzo);
+      if (version == 3) {
+        out.writeItem(Token.DOTD, dependencies == null ? new byte[0] : dependencies, lzo);
+      }
     } else {
       out.writeToken(Token.DOTO, 0);
     }

@@ -92,6 +92,106 @@ public final class RequestReader {
     }
   }
 
+  /** Pump: reads CDIR, the client's working directory. */
+  public String readWorkingDirectory() throws IOException {
+    return readString(Token.CDIR, "the working directory");
+  }
+
+  /** Where each file of a pump request goes: the job's root, which checks every name. */
+  public interface FileSink {
+    OutputStream createFile(String clientPath) throws IOException, Refusal;
+
+    void createLink(String clientPath, String target) throws IOException, Refusal;
+  }
+
+  /** The sink refused a name; its message goes to the client. */
+  public static class Refusal extends Exception {
+    public Refusal(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Pump: reads NFIL and every NAME with its FILE (LZO) or LINK into {@code sink}, within the file
+   * count and total size limits.
+   */
+  public void readFiles(FileSink sink) throws IOException, Refusal {
+    long count = fileCount();
+    long total = 0;
+    for (long i = 0; i < count; i++) {
+      String name = readString(Token.NAME, "a file name");
+      ProtocolReader.Header h = in.readHeader();
+      if (h.token().equals(Token.FILE)) {
+        if (h.parameter() > limits.maxSourceBytes()) {
+          throw new ProtocolException(
+              name + " is " + h.parameter() + " bytes compressed, over --max-source-size");
+        }
+        byte[] content =
+            h.parameter() == 0
+                ? new byte[0]
+                : Lzo.decompress(
+                    in.readBody((int) h.parameter()), (int) h.parameter(), limits.maxSourceBytes());
+        total += content.length;
+        if (total > limits.maxTotalBytes()) {
+          throw new ProtocolException(
+              "the files of this job exceed " + limits.maxTotalBytes() + " bytes");
+        }
+        try (OutputStream out = sink.createFile(name)) {
+          out.write(content);
+        }
+      } else if (h.token().equals(Token.LINK)) {
+        sink.createLink(name, readBodyString(h.parameter(), "a link target"));
+      } else {
+        throw new ProtocolException(
+            "expected FILE or LINK after NAME but the client sent '" + h.token() + "'");
+      }
+    }
+  }
+
+  /** Pump: reads and drops every file entry, for a refusal the client must still get to read. */
+  public void skipFiles() throws IOException {
+    long count = fileCount();
+    for (long i = 0; i < count; i++) {
+      readString(Token.NAME, "a file name");
+      ProtocolReader.Header h = in.readHeader();
+      if (!h.token().equals(Token.FILE) && !h.token().equals(Token.LINK)) {
+        throw new ProtocolException(
+            "expected FILE or LINK but the client sent '" + h.token() + "'");
+      }
+      if (h.parameter() > limits.maxSourceBytes()) {
+        throw new ProtocolException(
+            "a file entry of " + h.parameter() + " bytes is over --max-source-size");
+      }
+      in.skipBody(h.parameter());
+    }
+  }
+
+  private long fileCount() throws IOException {
+    long count = in.readParameter(Token.NFIL);
+    if (count > limits.maxFiles()) {
+      throw new ProtocolException(
+          "NFIL " + count + " is over the limit of " + limits.maxFiles() + " files");
+    }
+    return count;
+  }
+
+  private String readString(String token, String what) throws IOException {
+    return readBodyString(in.readParameter(token), what);
+  }
+
+  private String readBodyString(long length, String what) throws IOException {
+    if (length > limits.maxArgLength()) {
+      throw new ProtocolException(what + " of " + length + " bytes is over --max-arg-length");
+    }
+    byte[] body = in.readBody((int) length);
+    for (byte b : body) {
+      if (b == 0) {
+        throw new ProtocolException(what + " contains a NUL byte");
+      }
+    }
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
   /** Reads and drops DOTI: the answer is a refusal, but the client must get to read it. */
   public void skipSource() throws IOException {
     in.skipBody(sourceLength());

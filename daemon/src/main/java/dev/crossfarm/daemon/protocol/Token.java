@@ -26,5 +26,23 @@ public final class Token {
   /** Reply: the object file (length 0 on failure). */
   public static final String DOTO = "DOTO";
 
+  /** Pump request: the client's working directory. */
+  public static final String CDIR = "CDIR";
+
+  /** Pump request: how many files follow. */
+  public static final String NFIL = "NFIL";
+
+  /** Pump request: a file's absolute path on the client. */
+  public static final String NAME = "NAME";
+
+  /** Pump request: a file's contents (LZO). */
+  public static final String FILE = "FILE";
+
+  /** Pump request: a symbolic link's target. */
+  public static final String LINK = "LINK";
+
+  /** Pump reply: the dependency file (LZO), after DOTO, only when STAT is 0. */
+  public static final String DOTD = "DOTD";
+
   private Token() {}
 }

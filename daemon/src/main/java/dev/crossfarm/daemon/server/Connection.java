@@ -5,8 +5,11 @@ import dev.crossfarm.daemon.job.ArgumentPolicy;
 import dev.crossfarm.daemon.job.CompileCommand;
 import dev.crossfarm.daemon.job.CompilerProcess;
 import dev.crossfarm.daemon.job.CompilerResolver;
+import dev.crossfarm.daemon.job.DebugPaths;
+import dev.crossfarm.daemon.job.DependencyFile;
 import dev.crossfarm.daemon.job.JobDirectory;
 import dev.crossfarm.daemon.job.JobRefusedException;
+import dev.crossfarm.daemon.job.JobRoot;
 import dev.crossfarm.daemon.job.ObjectCheck;
 import dev.crossfarm.daemon.log.JobSummary;
 import dev.crossfarm.daemon.log.JobSummary.Result;
@@ -25,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,16 +93,7 @@ final class Connection {
         return;
       }
       requests.readVersion();
-      if (requests.version() == 3) {
-        refuse(
-            reply,
-            requests,
-            ExitCode.PROTOCOL_ERROR,
-            "pump mode (protocol 3) is not served by this volunteer yet; use ',lzo' without"
-                + " ',cpp' in DISTCC_HOSTS",
-            false);
-        return;
-      }
+      String clientCwd = requests.version() == 3 ? requests.readWorkingDirectory() : null;
       Request request = requests.readArguments();
       compiler = request.argv().get(0);
       job.describe(compiler, guessSource(request));
@@ -106,14 +101,17 @@ final class Connection {
       CompilerResolver.Resolved resolved;
       try {
         resolved = services.resolver().resolve(compiler);
-        command = services.policy().check(resolved.name(), request.argv());
+        command =
+            clientCwd == null
+                ? services.policy().check(resolved.name(), request.argv())
+                : services.policy().checkPump(resolved.name(), request.argv(), clientCwd);
         source = command.sourceName();
       } catch (JobRefusedException refused) {
         source = guessSource(request);
         refuse(reply, requests, refused.exitCode(), refused.getMessage(), true);
         return;
       }
-      compile(request, command, resolved, requests, in, reply);
+      compile(request, command, resolved, clientCwd, requests, in, reply);
     } catch (EOFException e) {
       if (requests.version() == 0) {
         // connected and closed without a word: a port probe or health check, not a job
@@ -154,18 +152,33 @@ final class Connection {
       Request request,
       CompileCommand command,
       CompilerResolver.Resolved resolved,
+      String clientCwd,
       RequestReader requests,
       ProtocolReader in,
       ReplyWriter reply)
       throws IOException, InterruptedException {
     try (JobDirectory dir = services.directories().create()) {
+      JobRoot root = command.pump() ? new JobRoot(dir.file("root")) : null;
       CompileCommand.JobPaths paths =
           new CompileCommand.JobPaths(
-              dir.file("in" + command.inputExtension()),
+              command.pump() ? null : dir.file("in" + command.inputExtension()),
               dir.file(command.outputName()),
-              dir.file("deps.d"));
+              dir.file("deps.d"),
+              root == null ? null : root.path());
+      Path cwd = dir.path();
       try {
-        requests.readSource(paths.source());
+        if (root != null) {
+          cwd = root.workingDirectory(clientCwd);
+          requests.readFiles(fileSink(root));
+        } else {
+          requests.readSource(paths.source());
+        }
+      } catch (JobRefusedException | RequestReader.Refusal refused) {
+        // a name or link that would leave the job: refused, and nothing more is read
+        log.warn("{}: {}", clientText(), refused.getMessage());
+        tryRefusal(reply, request.version(), ExitCode.BAD_ARGUMENTS, refused.getMessage());
+        summary(Result.REJ_BAD_REQ, 0, ExitCode.BAD_ARGUMENTS);
+        return;
       } catch (IOException e) {
         if (isFull(e)) {
           refuseAfterSource(
@@ -185,6 +198,7 @@ final class Connection {
                 .compiler()
                 .run(
                     command.commandLine(resolved.executable(), paths),
+                    cwd,
                     dir.path(),
                     dir.file("stdout"),
                     dir.file("stderr"),
@@ -228,7 +242,24 @@ final class Connection {
         return;
       }
     }
-    reply.writeResult(request.version(), waitStatus, stderr, dir.file("stdout"), paths.output());
+    byte[] dependencies = null;
+    if (command.pump() && waitStatus == 0) {
+      String root = paths.root().toString();
+      DebugPaths.rewrite(paths.output(), root);
+      String deps =
+          Files.exists(paths.dependencies()) ? Files.readString(paths.dependencies()) : "";
+      dependencies =
+          DependencyFile.forClient(
+                  deps,
+                  root,
+                  DependencyFile.SERVER_TARGET,
+                  command.dependencyTarget() != null
+                      ? command.dependencyTarget()
+                      : command.clientOutput())
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    reply.writeResult(
+        request.version(), waitStatus, stderr, dir.file("stdout"), paths.output(), dependencies);
     summary(waitStatus == 0 ? Result.COMPILE_OK : Result.COMPILE_ERROR, waitStatus, 0);
   }
 
@@ -254,6 +285,30 @@ final class Connection {
     summary(Result.REJ_BAD_REQ, 0, ExitCode.ACCESS_DENIED);
   }
 
+  /** The job root as the request reader's sink: its refusals become the reader's. */
+  private static RequestReader.FileSink fileSink(JobRoot root) {
+    return new RequestReader.FileSink() {
+      @Override
+      public OutputStream createFile(String clientPath) throws IOException, RequestReader.Refusal {
+        try {
+          return root.createFile(clientPath);
+        } catch (JobRefusedException e) {
+          throw new RequestReader.Refusal(e.getMessage());
+        }
+      }
+
+      @Override
+      public void createLink(String clientPath, String target)
+          throws IOException, RequestReader.Refusal {
+        try {
+          root.createLink(clientPath, target);
+        } catch (JobRefusedException e) {
+          throw new RequestReader.Refusal(e.getMessage());
+        }
+      }
+    };
+  }
+
   /**
    * Refuses after reading (and dropping) the rest of the request, so the client reads the reply.
    */
@@ -261,7 +316,11 @@ final class Connection {
       ReplyWriter reply, RequestReader requests, int exitCode, String message, boolean drainSource)
       throws IOException {
     if (drainSource) {
-      requests.skipSource();
+      if (requests.version() == 3) {
+        requests.skipFiles();
+      } else {
+        requests.skipSource();
+      }
     }
     log.info("{}: {}", clientText(), message);
     tryRefusal(reply, requests.version(), exitCode, message);

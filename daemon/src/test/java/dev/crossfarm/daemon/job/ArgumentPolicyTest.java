@@ -22,7 +22,7 @@ class ArgumentPolicyTest {
       ToolchainCatalog.builtIn().get("x86_64").accept("x86_64-linux-gnu-gcc").orElseThrow();
   private final CompileCommand.JobPaths job =
       new CompileCommand.JobPaths(
-          Path.of("/jobs/1/in.i"), Path.of("/jobs/1/out.o"), Path.of("/jobs/1/deps.d"));
+          Path.of("/jobs/1/in.i"), Path.of("/jobs/1/out.o"), Path.of("/jobs/1/deps.d"), null);
 
   private List<String> run(String line) throws JobRefusedException {
     List<String> argv = new ArrayList<>(Arrays.asList(line.split(" ")));
@@ -150,6 +150,45 @@ class ArgumentPolicyTest {
     for (String line :
         List.of("gcc -c x.c -wrapper=/bin/sh", "gcc -c x.c -specs", "gcc -c x.c -fplugin")) {
       assertTrue(refusal(line).startsWith("refused"), line);
+    }
+  }
+
+  @Test
+  void pumpJobsReRootAbsolutePathsTakeTheFirstMtAndAskForDependencies() throws Exception {
+    CompileCommand c =
+        policy.checkPump(
+            gcc,
+            Arrays.asList(
+                "gcc -I/opt/inc -Iinc -isystem /usr/local/include -c /home/u/a.c -o a.o -MD -MT a.o"
+                    .split(" ")),
+            "/home/u");
+    CompileCommand.JobPaths pump =
+        new CompileCommand.JobPaths(
+            null, Path.of("/j/out.o"), Path.of("/j/deps.d"), Path.of("/j/root"));
+    List<String> line = c.commandLine(Path.of("/usr/bin/gcc"), pump);
+    assertTrue(line.contains("-I/j/root/opt/inc") && line.contains("-Iinc"), line.toString());
+    assertTrue(
+        line.contains("/j/root/usr/local/include") && line.contains("/j/root/home/u/a.c"),
+        line.toString());
+    assertEquals("a.o", c.dependencyTarget());
+    assertEquals(
+        List.of("-MF", "/j/deps.d", "-MT", DependencyFile.SERVER_TARGET),
+        line.subList(line.size() - 4, line.size()));
+    assertFalse(line.contains("-MMD"), "-MD was there already");
+  }
+
+  @Test
+  void pumpJobsStillRefuseWhatWouldReachOutside() {
+    for (String bad :
+        List.of(
+            "gcc -I../../.. -c a.c",
+            "gcc -c a.c -Wp,-MD,/etc/x",
+            "gcc -c a.c --sysroot=/",
+            "gcc -c a.c -B/x")) {
+      assertThrows(
+          JobRefusedException.class,
+          () -> policy.checkPump(gcc, Arrays.asList(bad.split(" ")), "/home/u"),
+          bad);
     }
   }
 
