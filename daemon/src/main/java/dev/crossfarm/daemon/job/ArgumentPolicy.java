@@ -30,6 +30,10 @@ public final class ArgumentPolicy {
    */
   private static final Pattern SIMPLE_VALUE = Pattern.compile("[A-Za-z0-9_.,+=:-]*");
 
+  /** A --param value: a parameter name, '=', a simple value. */
+  private static final Pattern PARAM =
+      Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]*=[A-Za-z0-9_.,+:-]*");
+
   /** Source extension -> extension of the preprocessed input (stock distcc's dcc_preproc_exten). */
   private static final Map<String, String> PREPROCESSED_EXTENSION =
       Map.ofEntries(
@@ -288,6 +292,10 @@ public final class ArgumentPolicy {
         requireValue(argv, i, arg);
         String value = argv.get(++i);
         requireSimple(arg + " " + value, value);
+        if (arg.equals("--param") && !PARAM.matcher(value).matches()) {
+          // found by fuzzing: "--param -include" would pass an option where NAME=VALUE belongs
+          throw refuse(arg + " " + value, "its value must be NAME=VALUE");
+        }
         out.add(arg);
         out.add(value);
         continue;
@@ -369,6 +377,11 @@ public final class ArgumentPolicy {
    */
   private static Object clientPath(String option, String path, int cwdDepth)
       throws JobRefusedException {
+    if (path.isEmpty() || path.startsWith("-") || path.startsWith("@")) {
+      // found by fuzzing: "-include -aux-info x" and "-include @f" put an option or a response
+      // file where a path belongs
+      throw refuse(option + path, "its path is missing or looks like an option or response file");
+    }
     if (path.startsWith("/")) {
       JobRoot.segments(path, "path");
       return new CompileCommand.Rooted(option, path);

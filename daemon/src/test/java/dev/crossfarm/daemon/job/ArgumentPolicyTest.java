@@ -116,6 +116,7 @@ class ArgumentPolicyTest {
         "gcc -c x.c -mcpu=native",
         "gcc -c x.c -fopt-info-vec=/tmp/x",
         "gcc -c x.c --param=max-inline-insns-auto=../x",
+        "gcc --param -include a.c -S -c",
         "gcc -c x.c -x c",
         "gcc -E x.c",
         "gcc x.c -o x",
