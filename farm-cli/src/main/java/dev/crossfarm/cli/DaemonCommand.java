@@ -257,6 +257,9 @@ final class DaemonCommand implements Callable<Integer> {
                   daemon.shutdown(Duration.ofSeconds(jobLifetime + 5));
                   deletePidFile();
                   stopped.countDown();
+                  // a stop asked for by SIGTERM and done cleanly is a success (exit 0, not the
+                  // JVM's 143), as stock distccd's, so systemd and docker see a clean stop
+                  Runtime.getRuntime().halt(ExitCode.OK);
                 },
                 "shutdown"));
     if (lifetime > 0) {
