@@ -165,9 +165,12 @@ public final class ProtocolReader {
     while (limit < needed) {
       int n = in.read(buffer, limit, buffer.length - limit);
       if (n < 0) {
-        throw limit == 0
-            ? new EOFException("the client closed the connection")
-            : new ProtocolException("the client closed the connection inside a packet header");
+        // a client that goes away mid-request has disconnected (stock: CLI_DISCONN), it did not
+        // send a bad request
+        throw new EOFException(
+            limit == 0
+                ? "the client closed the connection"
+                : "the client closed the connection inside a packet header");
       }
       limit += n;
       bytesRead += n;
@@ -179,7 +182,7 @@ public final class ProtocolReader {
     limit = 0;
     int n = in.read(buffer, 0, buffer.length);
     if (n < 0) {
-      throw new ProtocolException("the client closed the connection inside a packet body");
+      throw new EOFException("the client closed the connection inside a packet body");
     }
     limit = n;
     bytesRead += n;

@@ -237,6 +237,26 @@ class HostileInputIT {
     }
   }
 
+  @Test
+  void aClientThatLeavesMidUploadTakesNoSlotAndLeavesNothing() throws Exception {
+    byte[] all =
+        RawClient.request(1, List.of("gcc", "-c", "x.c", "-o", "x.o"), "int x;\n".repeat(100_000));
+    try (Socket s = RawClient.connect(volunteer.port())) {
+      s.getOutputStream().write(Arrays.copyOf(all, all.length / 2)); // half the source, then gone
+      s.getOutputStream().flush();
+    }
+    waitFor(
+        () ->
+            volunteer.summaries().stream()
+                .anyMatch(
+                    j -> j.result() == JobSummary.Result.CLI_DISCONN && "x.c".equals(j.source())),
+        "the dropped upload to be logged");
+    assertEquals(0, volunteer.daemon.slots().running(), "no slot was taken");
+    try (Stream<Path> left = Files.list(volunteer.jobRoot)) {
+      assertEquals(List.of(), left.toList(), "its job directory is gone");
+    }
+  }
+
   /** About 2 MB of C that -O2 needs several seconds for. */
   private static String heavySource() {
     StringBuilder b = new StringBuilder();
