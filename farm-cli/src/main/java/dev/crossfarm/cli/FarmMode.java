@@ -5,6 +5,7 @@ import dev.crossfarm.cli.docker.Engine;
 import dev.crossfarm.cli.farm.NativeFarm;
 import dev.crossfarm.cli.farm.Volunteer;
 import dev.crossfarm.cli.image.AppJars;
+import dev.crossfarm.cli.image.ImageRecipe;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,12 +35,10 @@ final class FarmMode implements AutoCloseable {
   /** How to run this farm command again, for native volunteers. */
   static List<String> selfCommand() {
     String java = ProcessHandle.current().info().command().orElse("java");
-    return List.of(
-        java,
-        "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1",
-        "-jar",
-        AppJars.locate().main().toString());
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(ImageRecipe.JVM_OPTIONS);
+    command.addAll(List.of("-jar", AppJars.locate().main().toString()));
+    return command;
   }
 
   Optional<DockerFarm> docker() {

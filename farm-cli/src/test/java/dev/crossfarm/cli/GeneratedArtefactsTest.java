@@ -69,6 +69,14 @@ class GeneratedArtefactsTest {
   }
 
   @Test
+  void theLauncherRunsTheJvmWithTheOptionsImagesUse() throws IOException {
+    String launcher = Files.readString(ROOT.resolve("farm"));
+    String options = String.join(" ", dev.crossfarm.cli.image.ImageRecipe.JVM_OPTIONS);
+    assertEquals(
+        true, launcher.contains("${FARM_JAVA_OPTS:-" + options + "}"), "./farm uses: " + options);
+  }
+
+  @Test
   void composeFileIsUpToDate() throws IOException {
     Path file = out.resolve("compose.yaml");
     assertEquals(0, Farm.run("compose", "--out", file.toString()));
