@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.daemon.log.JobSummary;
+import dev.crossfarm.daemon.server.AccessList;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +32,10 @@ class AllowListIT {
   private static final String CLIENT_V4 = "10.231.7.2";
   private static final String HOST_V6 = "fd00:cf::1";
   private static final String CLIENT_V6 = "fd00:cf::2";
+  // a second, non-private pair (TEST-NET-2, documentation space) on the same veth, inside the
+  // namespaces this test makes: a client --allow-private must refuse
+  private static final String HOST_PUBLIC = "198.51.100.1";
+  private static final String CLIENT_PUBLIC = "198.51.100.2";
 
   private final String ns = "cf-it-" + ProcessHandle.current().pid();
   private final String hostIf = "cfh" + ProcessHandle.current().pid() % 100000;
@@ -44,9 +50,11 @@ class AllowListIT {
     ip("link", "set", "eth-client", "netns", ns);
     ip("addr", "add", HOST_V4 + "/24", "dev", hostIf);
     ip("-6", "addr", "add", HOST_V6 + "/64", "dev", hostIf, "nodad");
+    ip("addr", "add", HOST_PUBLIC + "/24", "dev", hostIf);
     ip("link", "set", hostIf, "up");
     inNs("ip", "addr", "add", CLIENT_V4 + "/24", "dev", "eth-client");
     inNs("ip", "-6", "addr", "add", CLIENT_V6 + "/64", "dev", "eth-client", "nodad");
+    inNs("ip", "addr", "add", CLIENT_PUBLIC + "/24", "dev", "eth-client");
     inNs("ip", "link", "set", "eth-client", "up");
     inNs("ip", "link", "set", "lo", "up");
   }
@@ -55,6 +63,23 @@ class AllowListIT {
   void removeNamespace() {
     Tools.run(Path.of("/"), Map.of(), "ip", "link", "del", hostIf);
     Tools.run(Path.of("/"), Map.of(), "ip", "netns", "del", ns);
+  }
+
+  @Test
+  void aVolunteerListeningOnOneAddressIsNotReachedThroughAnother() throws Exception {
+    try (Volunteer v =
+        Volunteer.forToolchain("x86_64").listen(HOST_V4).allow(AccessList.PRIVATE).start()) {
+      Path dir = Files.createDirectories(work.resolve("listen-" + System.nanoTime()));
+      Files.writeString(dir.resolve("a.c"), "int a(void){return 0;}\n");
+      List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env"));
+      Tools.distccEnv(HOST_PUBLIC + ":" + v.port() + "/2", work.resolve("dcc"))
+          .forEach((k, val) -> cmd.add(k + "=" + val));
+      cmd.addAll(List.of("distcc", "gcc", "-c", "a.c", "-o", "a.o"));
+      Tools.Run run = Tools.run(dir, Map.of(), 30, cmd);
+      assertNotEquals(0, run.exit());
+      assertTrue(run.err().contains("Connection refused"), run.err());
+      assertTrue(v.summaries().isEmpty(), "nothing reached the volunteer");
+    }
   }
 
   private static void ip(String... args) {
@@ -75,6 +100,9 @@ class AllowListIT {
     "IPv4, " + HOST_V4 + ", 10.231.7.0/24, true",
     "IPv4, " + HOST_V4 + ", 127.0.0.1, false",
     "IPv4, " + HOST_V4 + ", 10.231.7.3/32, false",
+    "IPv4, " + HOST_V4 + ", private, true",
+    "IPv4, " + HOST_PUBLIC + ", private, false",
+    "IPv6, " + HOST_V6 + ", private, true",
     "IPv6, " + HOST_V6 + ", " + CLIENT_V6 + "/128, true",
     "IPv6, " + HOST_V6 + ", fd00:cf::/64, true",
     "IPv6, " + HOST_V6 + ", ::1, false"
@@ -82,7 +110,10 @@ class AllowListIT {
   void onlyAllowedAddressesGetACompile(String family, String listen, String allow, boolean compiles)
       throws Exception {
     try (Volunteer v =
-        Volunteer.forToolchain("x86_64").listen(listen).allow(List.of(allow)).start()) {
+        Volunteer.forToolchain("x86_64")
+            .listen(listen)
+            .allow(allow.equals("private") ? AccessList.PRIVATE : List.of(allow)) // --allow-private
+            .start()) {
       Path dir = Files.createDirectories(work.resolve("c-" + System.nanoTime()));
       Files.writeString(dir.resolve("a.c"), "int a(int x){return x+1;}\n");
       String host = family.equals("IPv6") ? "[" + listen + "]" : listen;
