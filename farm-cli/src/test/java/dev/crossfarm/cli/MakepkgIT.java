@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,34 +26,15 @@ class MakepkgIT {
     assertTrue(
         Files.isDirectory(Path.of("/usr/lib/distcc/bin")),
         "Arch's masquerade dir (bash .ci/setup makes it)");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path log = work.resolve("daemon.log");
-    Process daemon =
-        new ProcessBuilder(
-                Cli.FARM.toString(),
-                "daemon",
-                "--toolchain",
-                "x86_64",
-                "--port",
-                Integer.toString(port),
-                "--listen",
-                "127.0.0.1",
-                "--jobs",
-                "2",
-                "--log-file",
-                log.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("daemon.out").toFile())
-            .start();
-    try {
-      for (int i = 0;
-          i < 200 && !(Files.exists(log) && Files.readString(log).contains("listening"));
-          i++) {
-        Thread.sleep(100);
-      }
+    try (DaemonProcess daemon =
+        DaemonProcess.start(
+            work,
+            java.nio.file.Files.createDirectories(work.resolve("jobs")),
+            "x86_64",
+            "--jobs",
+            "2")) {
+      int port = daemon.port;
+      Path log = daemon.log;
       Path conf = work.resolve("makepkg.conf");
       Files.copy(Path.of("/etc/makepkg.conf"), conf);
       Files.writeString(conf, Files.readString(conf) + "CFLAGS=\"-march=native -O2 -pipe\"\n");
@@ -144,9 +123,6 @@ class MakepkgIT {
       String jobs = Files.readString(log);
       assertTrue(
           jobs.contains("COMPILE_OK") && jobs.contains(" one.c") && jobs.contains(" two.c"), jobs);
-    } finally {
-      daemon.destroy();
-      daemon.waitFor(30, TimeUnit.SECONDS);
     }
   }
 }
