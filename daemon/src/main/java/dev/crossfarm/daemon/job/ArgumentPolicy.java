@@ -160,7 +160,6 @@ public final class ArgumentPolicy {
           "-fdebug-prefix-map=",
           "-ffile-prefix-map=",
           "-fmacro-prefix-map=",
-          "-fprofile-prefix-map=",
           "-frandom-seed=",
           "-finstrument-functions-exclude-file-list=");
 
@@ -362,7 +361,7 @@ public final class ArgumentPolicy {
 
   /** A prefix map's old prefix, re-rooted when absolute (as stock distccd does); false if none. */
   private static boolean rootedPrefixMap(String arg, List<Object> out) {
-    for (String prefix : STRING_VALUED_F.subList(0, 4)) {
+    for (String prefix : STRING_VALUED_F.subList(0, 3)) {
       if (arg.startsWith(prefix) && arg.startsWith("/", prefix.length())) {
         out.add(new CompileCommand.Rooted(prefix, arg.substring(prefix.length())));
         return true;

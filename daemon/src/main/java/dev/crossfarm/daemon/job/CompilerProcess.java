@@ -52,12 +52,6 @@ public final class CompilerProcess {
 
   public record ClientGone() implements Outcome {}
 
-  public Outcome run(
-      List<String> commandLine, Path workDir, Path stdout, Path stderr, ClientWatch client)
-      throws IOException, InterruptedException {
-    return run(commandLine, workDir, workDir, stdout, stderr, client);
-  }
-
   /**
    * @param cwd the compiler's working directory (pump: the client's cwd under the job root)
    * @param jobDir the job's directory: TMPDIR, and where every process of the job runs
@@ -65,7 +59,6 @@ public final class CompilerProcess {
   public Outcome run(
       List<String> commandLine, Path cwd, Path jobDir, Path stdout, Path stderr, ClientWatch client)
       throws IOException, InterruptedException {
-    Path workDir = jobDir;
     ProcessBuilder builder =
         new ProcessBuilder(commandLine)
             .directory(cwd.toFile())
@@ -77,22 +70,22 @@ public final class CompilerProcess {
     // the toolchain's own directory first, for the driver's helper programs
     Path bin = Path.of(commandLine.get(0)).getParent();
     env.put("PATH", (bin == null ? "" : bin + ":") + "/usr/bin:/bin");
-    env.put("TMPDIR", workDir.toString());
+    env.put("TMPDIR", jobDir.toString());
     Process process = builder.start();
     long deadline = System.nanoTime() + lifetime.toNanos();
     try {
       while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
         if (client.gone()) {
-          killJob(process, workDir);
+          killJob(process, jobDir);
           return new ClientGone();
         }
         if (System.nanoTime() > deadline) {
-          killJob(process, workDir);
+          killJob(process, jobDir);
           return new TimedOut(lifetime);
         }
       }
     } catch (IOException | InterruptedException | RuntimeException e) {
-      killJob(process, workDir);
+      killJob(process, jobDir);
       throw e;
     }
     int exit = process.exitValue();

@@ -19,14 +19,9 @@ public final class ReplyWriter {
 
   /**
    * The compiler's own answer: its wait status, its stderr (with any notes of the volunteer
-   * appended), its stdout, and the object file.
+   * appended), its stdout and the object file; a pump reply (version 3) that succeeded ends with
+   * DOTD, the dependency file.
    */
-  public void writeResult(int version, int waitStatus, byte[] stderr, Path stdout, Path object)
-      throws IOException {
-    writeResult(version, waitStatus, stderr, stdout, object, null);
-  }
-
-  /** As above; a pump reply (version 3) that succeeded ends with DOTD, the dependency file. */
   public void writeResult(
       int version, int waitStatus, byte[] stderr, Path stdout, Path object, byte[] dependencies)
       throws IOException {

@@ -24,11 +24,9 @@ import java.util.concurrent.TimeUnit;
 public final class Engine implements AutoCloseable {
 
   private final DockerClient client;
-  private final String host;
 
-  private Engine(DockerClient client, String host) {
+  private Engine(DockerClient client) {
     this.client = client;
-    this.host = host;
   }
 
   /** The engine if one answers a ping, else empty (the caller decides whether that is fatal). */
@@ -43,7 +41,7 @@ public final class Engine implements AutoCloseable {
     DockerClient client = DockerClientImpl.getInstance(config, http);
     try {
       client.pingCmd().exec();
-      return Optional.of(new Engine(client, config.getDockerHost().toString()));
+      return Optional.of(new Engine(client));
     } catch (RuntimeException unreachable) {
       try {
         client.close();
@@ -56,10 +54,6 @@ public final class Engine implements AutoCloseable {
 
   public DockerClient client() {
     return client;
-  }
-
-  public String host() {
-    return host;
   }
 
   public boolean imageExists(String reference) {
