@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
 /** {@code farm check-flags}: find -march=native and friends before they reach a volunteer. */
 @Command(
     name = "check-flags",
+    header = "Find (and fix) -march=native and friends in build flags.",
     mixinStandardHelpOptions = true,
     description = {
       "Find -march=native, -mtune=native and -mcpu=native in makepkg.conf, Portage's make.conf",

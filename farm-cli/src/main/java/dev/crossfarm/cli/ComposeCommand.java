@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 /** {@code farm compose}: the farm's volunteers as a compose file. */
 @Command(
     name = "compose",
+    header = "Write a compose file for the volunteers.",
     mixinStandardHelpOptions = true,
     description = {
       "Write a compose file with one service per volunteer, the same containers 'farm up' runs",

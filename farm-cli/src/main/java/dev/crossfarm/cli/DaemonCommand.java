@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "daemon",
+    header = "Run a volunteer in the foreground (stock distccd options).",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code farm down}: remove every farm volunteer, container or process, and nothing else. */
 @Command(
     name = "down",
+    header = "Remove the farm's volunteers, and nothing else.",
     mixinStandardHelpOptions = true,
     description = {
       "Stop and remove every volunteer of the farm: its containers, its network and dangling",

@@ -50,6 +50,7 @@ public final class Farm {
   /** Runs the command line and returns the exit code; tests call this instead of main. */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Farm());
+    cli.setUsageHelpWidth(100); // descriptions are written to 100 columns
     cli.setParameterExceptionHandler(
         (e, a) -> {
           CommandLine cmd = e.getCommandLine();

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code farm health}: does a volunteer answer a real compile for its target? */
 @Command(
     name = "health",
+    header = "Check that a volunteer answers a real compile.",
     mixinStandardHelpOptions = true,
     description = {
       "Send a volunteer a real test compile and check the object is for its target.",

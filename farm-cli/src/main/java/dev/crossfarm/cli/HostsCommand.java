@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code farm hosts}: what a client writes to use the running farm. */
 @Command(
     name = "hosts",
+    header = "Print what clients write (DISTCC_HOSTS, MAKEFLAGS) to use the farm.",
     mixinStandardHelpOptions = true,
     description = {
       "Print the DISTCC_HOSTS line of each target of the running farm, with MAKEFLAGS advice:",

@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 /** {@code farm image build|list}: volunteer images, built locally without any registry. */
 @Command(
     name = "image",
+    header = "Build and list volunteer images (no registry needed).",
     mixinStandardHelpOptions = true,
     description = "Build and list volunteer images (no registry needed).",
     subcommands = {ImageCommand.Build.class, ImageCommand.ListImages.class})

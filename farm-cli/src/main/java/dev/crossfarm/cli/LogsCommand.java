@@ -10,7 +10,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code farm logs ARCH}: a volunteer's log (one line per job, stock distccd's format). */
-@Command(name = "logs", mixinStandardHelpOptions = true, description = "Show a volunteer's log.")
+@Command(
+    name = "logs",
+    header = "Show a volunteer's log.",
+    mixinStandardHelpOptions = true,
+    description = "Show a volunteer's log.")
 final class LogsCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "ARCH", description = "x86_64, armv7h or aarch64")

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 /** {@code farm makepkg}: turn distcc on in a makepkg.conf for this farm. */
 @Command(
     name = "makepkg",
+    header = "Enable distcc for this farm in an Arch Linux makepkg.conf.",
     mixinStandardHelpOptions = true,
     description = {
       "Enable distcc in an Arch Linux makepkg.conf: 'distcc' in BUILDENV, DISTCC_HOSTS naming",

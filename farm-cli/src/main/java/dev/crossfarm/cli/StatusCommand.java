@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 /** {@code farm status}: each volunteer's health, port, toolchain, slots and jobs. */
 @Command(
     name = "status",
+    header = "Show each volunteer: health, port, compiler, slots, jobs.",
     mixinStandardHelpOptions = true,
     description = {
       "Show each volunteer: health (a real test compile), port, target and compiler version,",

@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 /** {@code farm symlinks}: stock distccd's compiler whitelist for these targets. */
 @Command(
     name = "symlinks",
+    header = "Make stock distccd's compiler whitelist for these targets.",
     mixinStandardHelpOptions = true,
     description = {
       "Make the compiler whitelist stock distccd (3.3+) checks: a link per compiler name",

@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
 /** {@code farm systemd}: units for volunteers that run natively, one per target. */
 @Command(
     name = "systemd",
+    header = "Write systemd units for volunteers run natively.",
     mixinStandardHelpOptions = true,
     description = {
       "Write distccd-ARCH.service and conf.d/distccd-ARCH for volunteers run by systemd on",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code farm top}: every volunteer's running jobs and totals, live. */
 @Command(
     name = "top",
+    header = "Watch every volunteer and its running jobs, live.",
     mixinStandardHelpOptions = true,
     description = {
       "A live view of the whole farm, refreshed every second: for each volunteer a totals line",

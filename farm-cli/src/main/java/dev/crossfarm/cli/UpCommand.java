@@ -26,6 +26,7 @@ import picocli.CommandLine.Parameters;
 /** {@code farm up}: start the volunteers, build what is missing, wait until each compiles. */
 @Command(
     name = "up",
+    header = "Start the farm: one volunteer per target, built and checked.",
     mixinStandardHelpOptions = true,
     description = {
       "Start one volunteer per target and print what clients write to use them.",
