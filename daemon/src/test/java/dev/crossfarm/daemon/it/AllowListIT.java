@@ -72,8 +72,11 @@ class AllowListIT {
       Path dir = Files.createDirectories(work.resolve("listen-" + System.nanoTime()));
       Files.writeString(dir.resolve("a.c"), "int a(void){return 0;}\n");
       List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env"));
-      Tools.distccEnv(HOST_PUBLIC + ":" + v.port() + "/2", work.resolve("dcc"))
-          .forEach((k, val) -> cmd.add(k + "=" + val));
+      // stock's default backoff: with DISTCC_BACKOFF_PERIOD=0 the client would retry the refused
+      // connection until the timeout, leaving one temporary .i file per try in /tmp
+      Tools.distccEnv(HOST_PUBLIC + ":" + v.port() + "/2", work.resolve("dcc")).entrySet().stream()
+          .filter(e -> !e.getKey().equals("DISTCC_BACKOFF_PERIOD"))
+          .forEach(e -> cmd.add(e.getKey() + "=" + e.getValue()));
       cmd.addAll(List.of("distcc", "gcc", "-c", "a.c", "-o", "a.o"));
       Tools.Run run = Tools.run(dir, Map.of(), 30, cmd);
       assertNotEquals(0, run.exit());
