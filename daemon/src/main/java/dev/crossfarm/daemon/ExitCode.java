@@ -33,5 +33,8 @@ public final class ExitCode {
   /** The job ran past --job-lifetime and was killed. */
   public static final int TIMEOUT = 118;
 
+  /** The {@code --auth} login failed or was denied (stock's EXIT_GSSAPI_FAILED). */
+  public static final int GSSAPI_FAILED = 119;
+
   private ExitCode() {}
 }

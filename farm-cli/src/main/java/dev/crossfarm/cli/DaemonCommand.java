@@ -1,16 +1,23 @@
 package dev.crossfarm.cli;
 
 import dev.crossfarm.daemon.ExitCode;
+import dev.crossfarm.daemon.auth.GssAuthenticator;
+import dev.crossfarm.daemon.auth.PrincipalList;
 import dev.crossfarm.daemon.job.InstalledToolchain;
 import dev.crossfarm.daemon.log.JobSummary;
 import dev.crossfarm.daemon.protocol.RequestLimits;
 import dev.crossfarm.daemon.server.AccessList;
 import dev.crossfarm.daemon.server.Daemon;
 import dev.crossfarm.daemon.server.DaemonConfig;
+import dev.crossfarm.daemon.server.InetdVolunteer;
 import dev.crossfarm.toolchain.CatalogException;
 import dev.crossfarm.toolchain.Toolchain;
 import dev.crossfarm.toolchain.ToolchainCatalog;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -165,9 +172,9 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(
       names = "--log-level",
       paramLabel = "LEVEL",
-      defaultValue = "notice",
       description =
-          "emerg, alert, crit, error, warning, notice (one line per job; default), info or debug.")
+          "emerg, alert, crit, error, warning, notice (one line per job; the default),"
+              + " info or debug. With --inetd and no --log-file: warning.")
   String logLevel;
 
   @Option(names = "--log-stderr", description = "Log to stderr (the default without --log-file).")
@@ -203,8 +210,57 @@ final class DaemonCommand implements Callable<Integer> {
       description = "Accepted for stock compatibility: standalone TCP mode (the default).")
   boolean daemonMode;
 
+  @Option(
+      names = "--inetd",
+      description = {
+        "Serve one client on stdin/stdout, then exit: what a client's 'DISTCC_HOSTS=@host'",
+        "runs over SSH (ssh host COMMAND --inetd --enable-tcp-insecure). The allow-list does",
+        "not apply to a client on pipes: sshd has authenticated it."
+      })
+  boolean inetd;
+
+  @Option(
+      names = "--auth",
+      description = {
+        "Require a Kerberos login (stock distcc's GSS-API ',auth'): the service principal comes",
+        "from DISTCCD_PRINCIPAL (e.g. distccd@volunteer.example.org), its key from --keytab.",
+        "Only the login is protected, not the job stream: use SSH for that."
+      })
+  boolean auth;
+
+  @Option(
+      names = "--keytab",
+      paramLabel = "FILE",
+      description =
+          "The service's keytab for --auth (default: $KRB5_KTNAME, else /etc/krb5.keytab).")
+  Path keytab;
+
+  @Option(
+      names = "--whitelist",
+      paramLabel = "FILE",
+      description = "With --auth: only these principals (one a line, without @REALM) may compile.")
+  Path whitelist;
+
+  @Option(
+      names = "--blacklist",
+      paramLabel = "FILE",
+      description = "With --auth: every authenticated principal but these may compile.")
+  Path blacklist;
+
+  @Option(
+      names = "--enable-tcp-insecure",
+      description =
+          "Accepted for stock compatibility (the SSH client passes it): this volunteer needs no"
+              + " --allow to serve, and never runs a compiler outside its toolchain.")
+  boolean tcpInsecure;
+
   @Override
   public Integer call() throws Exception {
+    // in inetd mode stdout is the protocol: anything else printed there would derail the client
+    OutputStream protocolOut = inetd ? new FileOutputStream(FileDescriptor.out) : null;
+    if (inetd) {
+      System.setOut(System.err);
+    }
     preferVfork();
     configureLogging();
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
@@ -221,6 +277,12 @@ final class DaemonCommand implements Callable<Integer> {
       throw new ExitException(ExitCode.COMPILER_MISSING, e.getMessage());
     }
     DaemonConfig config = config(installed);
+    if (inetd) {
+      new InetdVolunteer(config, catalog, DaemonCommand::jobLog)
+          .serve(
+              new FileInputStream(FileDescriptor.in), protocolOut, System.getenv("SSH_CONNECTION"));
+      return ExitCode.OK;
+    }
     Daemon daemon = new Daemon(config, catalog, summary -> jobLog(summary));
     try {
       daemon.start();
@@ -318,10 +380,60 @@ final class DaemonCommand implements Callable<Integer> {
           maxConnections,
           new RequestLimits(maxArgs, maxArgLength, (long) maxSourceMb << 20),
           root,
-          stats ? (statsPort != null ? statsPort : compilePort + 1000) : null);
+          stats ? (statsPort != null ? statsPort : compilePort + 1000) : null,
+          login());
     } catch (IllegalArgumentException e) {
       throw new ExitException(ExitCode.BAD_ARGUMENTS, e.getMessage());
     }
+  }
+
+  /** The --auth login, set up once: the keytab's keys, the list, krb5.conf from KRB5_CONFIG. */
+  private GssAuthenticator login() {
+    if (!auth) {
+      if (whitelist != null || blacklist != null || keytab != null) {
+        throw new IllegalArgumentException("--whitelist, --blacklist and --keytab go with --auth");
+      }
+      return null;
+    }
+    if (whitelist != null && blacklist != null) {
+      throw new IllegalArgumentException("give --whitelist or --blacklist, not both");
+    }
+    String krb5Conf = System.getenv("KRB5_CONFIG");
+    if (krb5Conf != null && System.getProperty("java.security.krb5.conf") == null) {
+      // MIT's variable; the JDK reads only its own property
+      System.setProperty("java.security.krb5.conf", krb5Conf.split(":")[0]);
+    }
+    PrincipalList list;
+    try {
+      list =
+          whitelist != null
+              ? PrincipalList.read(PrincipalList.Kind.WHITELIST, whitelist)
+              : blacklist != null
+                  ? PrincipalList.read(PrincipalList.Kind.BLACKLIST, blacklist)
+                  : null;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the principal list "
+              + (whitelist != null ? whitelist : blacklist)
+              + ": "
+              + e);
+    }
+    try {
+      return GssAuthenticator.login(System.getenv("DISTCCD_PRINCIPAL"), keytabPath(), list);
+    } catch (GssAuthenticator.AuthException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+  }
+
+  private Path keytabPath() {
+    if (keytab != null) {
+      return keytab;
+    }
+    String fromEnv = System.getenv("KRB5_KTNAME");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Path.of(fromEnv.startsWith("FILE:") ? fromEnv.substring(5) : fromEnv);
+    }
+    return Path.of("/etc/krb5.keytab");
   }
 
   private InetAddress listenAddress() {
@@ -341,7 +453,8 @@ final class DaemonCommand implements Callable<Integer> {
   private void configureLogging() throws IOException {
     Level level;
     try {
-      level = verbose ? Level.FINEST : DaemonLogging.level(logLevel);
+      String named = logLevel != null ? logLevel : inetd && logFile == null ? "warning" : "notice";
+      level = verbose ? Level.FINEST : DaemonLogging.level(named);
     } catch (IllegalArgumentException e) {
       throw new ExitException(ExitCode.BAD_ARGUMENTS, e.getMessage());
     }

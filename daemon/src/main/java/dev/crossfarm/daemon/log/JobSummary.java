@@ -33,13 +33,21 @@ public record JobSummary(
     OTHER
   }
 
+  /**
+   * {@code IP:PORT}, or the name of an unresolved address: an {@code --inetd} volunteer on a pipe
+   * whose client sshd did not name.
+   */
+  public static String describe(InetSocketAddress client) {
+    return client.isUnresolved()
+        ? client.getHostString()
+        : client.getAddress().getHostAddress() + ":" + client.getPort();
+  }
+
   public String line() {
     int sig = waitStatus & 0x7f;
     boolean core = (waitStatus & 0x80) != 0;
     return "client: "
-        + client.getAddress().getHostAddress()
-        + ":"
-        + client.getPort()
+        + describe(client)
         + " "
         + result
         + " exit:"

@@ -80,6 +80,12 @@ public final class ProtocolReader {
     return value;
   }
 
+  /** Reads one byte that is not part of a packet (the {@code --auth} handshake's). */
+  public int readByte() throws IOException {
+    fill(1);
+    return buffer[position++] & 0xff;
+  }
+
   /** A packet header: its token and parameter. */
   public record Header(String token, long parameter) {}
 

@@ -41,6 +41,12 @@ public final class ProtocolWriter {
     bytesWritten += header.length;
   }
 
+  /** Bytes outside any packet (the {@code --auth} handshake's). */
+  public void writeRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    bytesWritten += bytes.length;
+  }
+
   /** A token with a string body, e.g. {@code ARGV}. */
   public void writeString(String token, String value) throws IOException {
     writeItem(token, value.getBytes(StandardCharsets.UTF_8), false);

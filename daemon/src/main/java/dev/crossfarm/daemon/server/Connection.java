@@ -1,6 +1,7 @@
 package dev.crossfarm.daemon.server;
 
 import dev.crossfarm.daemon.ExitCode;
+import dev.crossfarm.daemon.auth.GssAuthenticator;
 import dev.crossfarm.daemon.job.ArgumentPolicy;
 import dev.crossfarm.daemon.job.CompileCommand;
 import dev.crossfarm.daemon.job.CompilerProcess;
@@ -19,13 +20,12 @@ import dev.crossfarm.daemon.protocol.ProtocolWriter;
 import dev.crossfarm.daemon.protocol.ReplyWriter;
 import dev.crossfarm.daemon.protocol.Request;
 import dev.crossfarm.daemon.protocol.RequestReader;
+import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,11 +52,29 @@ final class Connection {
       JobDirectory.Factory directories,
       JobSlots slots,
       RunningJobs running,
-      Consumer<JobSummary> summaries) {}
+      Consumer<JobSummary> summaries) {
 
-  private final Socket socket;
-  private final InputStream socketIn;
-  private final OutputStream socketOut;
+    /** What one volunteer's connections share, made once from its configuration. */
+    static Services of(
+        DaemonConfig config,
+        ToolchainCatalog catalog,
+        RunningJobs running,
+        Consumer<JobSummary> summaries)
+        throws IOException {
+      return new Services(
+          config,
+          new ArgumentPolicy(),
+          new CompilerResolver(config.toolchain(), catalog),
+          new ObjectCheck(config.toolchain().toolchain().elf()),
+          new CompilerProcess(config.jobLifetime()),
+          new JobDirectory.Factory(config.jobRoot()),
+          new JobSlots(config.jobs()),
+          running,
+          summaries);
+    }
+  }
+
+  private final Peer peer;
   private final InetSocketAddress client;
   private final Services services;
   private final long started = System.nanoTime();
@@ -67,17 +85,15 @@ final class Connection {
   private ProtocolWriter out;
   private RunningJobs.Job job;
 
-  Connection(Socket socket, InetSocketAddress client, Services services) throws IOException {
-    this.socket = socket;
-    this.socketIn = socket.getInputStream();
-    this.socketOut = socket.getOutputStream();
-    this.client = client;
+  Connection(Peer peer, Services services) {
+    this.peer = peer;
+    this.client = peer.address();
     this.services = services;
   }
 
-  void serve() {
-    in = new ProtocolReader(socketIn);
-    out = new ProtocolWriter(new BufferedOutputStream(socketOut, 64 * 1024));
+  void serve() throws IOException {
+    in = new ProtocolReader(peer.in());
+    out = new ProtocolWriter(new BufferedOutputStream(peer.out(), 64 * 1024));
     ReplyWriter reply = new ReplyWriter(out);
     RequestReader requests = new RequestReader(in, services.config().limits());
     try (RunningJobs.Job registered = services.running().start(client)) {
@@ -88,8 +104,11 @@ final class Connection {
 
   private void serve(RequestReader requests, ReplyWriter reply) {
     try {
-      if (!services.config().allow().permits(client.getAddress())) {
+      if (peer.screenedByAllowList() && !services.config().allow().permits(client.getAddress())) {
         refuseAddress(requests, reply);
+        return;
+      }
+      if (services.config().auth() != null && !authenticated()) {
         return;
       }
       requests.readVersion();
@@ -202,7 +221,7 @@ final class Connection {
                     dir.path(),
                     dir.file("stdout"),
                     dir.file("stderr"),
-                    () -> in.peerClosed(socket));
+                    () -> peer.closed(in));
       }
       job.phase(RunningJobs.Phase.SEND);
       if (outcome instanceof CompilerProcess.Exited exited) {
@@ -283,6 +302,18 @@ final class Connection {
             + client.getAddress().getHostAddress()
             + " is not allowed on this volunteer; its owner can add it with --allow");
     summary(Result.REJ_BAD_REQ, 0, ExitCode.ACCESS_DENIED);
+  }
+
+  /** The {@code --auth} login; a refused client is logged and gets what stock sends it. */
+  private boolean authenticated() throws IOException {
+    GssAuthenticator.Outcome login = services.config().auth().authenticate(in, out);
+    if (!login.admitted()) {
+      log.warn("{}: login refused: {}", clientText(), login.reason());
+      summary(Result.REJ_BAD_REQ, 0, ExitCode.GSSAPI_FAILED);
+      return false;
+    }
+    log.info("{}: authenticated as {}", clientText(), login.principal());
+    return true;
   }
 
   /** The job root as the request reader's sink: its refusals become the reader's. */
@@ -383,6 +414,6 @@ final class Connection {
   }
 
   private String clientText() {
-    return client.getAddress().getHostAddress() + ":" + client.getPort();
+    return JobSummary.describe(client);
   }
 }

@@ -1,10 +1,5 @@
 package dev.crossfarm.daemon.server;
 
-import dev.crossfarm.daemon.job.ArgumentPolicy;
-import dev.crossfarm.daemon.job.CompilerProcess;
-import dev.crossfarm.daemon.job.CompilerResolver;
-import dev.crossfarm.daemon.job.JobDirectory;
-import dev.crossfarm.daemon.job.ObjectCheck;
 import dev.crossfarm.daemon.log.JobSummary;
 import dev.crossfarm.daemon.stats.Counters;
 import dev.crossfarm.daemon.stats.StatsServer;
@@ -48,14 +43,9 @@ public final class Daemon implements AutoCloseable {
       throws IOException {
     this.config = config;
     this.services =
-        new Connection.Services(
+        Connection.Services.of(
             config,
-            new ArgumentPolicy(),
-            new CompilerResolver(config.toolchain(), catalog),
-            new ObjectCheck(config.toolchain().toolchain().elf()),
-            new CompilerProcess(config.jobLifetime()),
-            new JobDirectory.Factory(config.jobRoot()),
-            new JobSlots(config.jobs()),
+            catalog,
             running,
             summary -> {
               counters.accept(summary);
@@ -81,14 +71,8 @@ public final class Daemon implements AutoCloseable {
    * @throws java.net.BindException when the port is taken (the CLI exits 102, as stock)
    */
   public void start() throws IOException {
-    if (config.nice() != 0) {
-      try {
-        // before the accept thread exists: it and every thread it starts inherit the level
-        ProcessPriority.set(config.nice());
-      } catch (IOException e) {
-        log.warn("compilers keep the daemon's priority: {}", e.getMessage());
-      }
-    }
+    // before the accept thread exists: it and every thread it starts inherit the level
+    ProcessPriority.setOrWarn(config.nice());
     server = new ServerSocket();
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(config.listen(), config.port()), 128);
@@ -154,7 +138,7 @@ public final class Daemon implements AutoCloseable {
     try (socket) {
       socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.ioTimeout().toMillis()));
       socket.setTcpNoDelay(true);
-      new Connection(socket, (InetSocketAddress) socket.getRemoteSocketAddress(), services).serve();
+      new Connection(new SocketPeer(socket), services).serve();
     } catch (IOException e) {
       log.debug("connection closed: {}", e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.crossfarm.daemon.server;
 
+import dev.crossfarm.daemon.auth.GssAuthenticator;
 import dev.crossfarm.daemon.job.InstalledToolchain;
 import dev.crossfarm.daemon.protocol.RequestLimits;
 import java.net.InetAddress;
@@ -20,6 +21,7 @@ import java.time.Duration;
  *     at once
  * @param jobRoot directory under which each job gets its own directory
  * @param statsPort port of the stats page ({@code --stats}), or null for none; 0 for any
+ * @param auth the {@code --auth} login every client must pass first, or null for none
  */
 public record DaemonConfig(
     InstalledToolchain toolchain,
@@ -33,7 +35,8 @@ public record DaemonConfig(
     int maxConnections,
     RequestLimits limits,
     Path jobRoot,
-    Integer statsPort) {
+    Integer statsPort,
+    GssAuthenticator auth) {
 
   public DaemonConfig {
     if (port < 0 || port > 65535) {

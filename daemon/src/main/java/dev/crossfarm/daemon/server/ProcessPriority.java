@@ -19,6 +19,19 @@ public final class ProcessPriority {
 
   private ProcessPriority() {}
 
+  /** Sets the level, or logs why the compilers keep the daemon's own priority. */
+  static void setOrWarn(int nice) {
+    if (nice == 0) {
+      return;
+    }
+    try {
+      set(nice);
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger("dcc_daemon")
+          .warn("compilers keep the daemon's priority: {}", e.getMessage());
+    }
+  }
+
   /**
    * @throws IOException when renice cannot run or refuses (a negative level needs root)
    */

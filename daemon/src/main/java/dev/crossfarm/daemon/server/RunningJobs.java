@@ -1,5 +1,6 @@
 package dev.crossfarm.daemon.server;
 
+import dev.crossfarm.daemon.log.JobSummary;
 import java.net.InetSocketAddress;
 import java.util.Comparator;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class RunningJobs {
     private volatile String source;
 
     private Job(InetSocketAddress client) {
-      this.client = client.getAddress().getHostAddress() + ":" + client.getPort();
+      this.client = JobSummary.describe(client);
     }
 
     public void phase(Phase p) {

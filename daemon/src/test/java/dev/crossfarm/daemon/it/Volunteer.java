@@ -1,5 +1,6 @@
 package dev.crossfarm.daemon.it;
 
+import dev.crossfarm.daemon.auth.GssAuthenticator;
 import dev.crossfarm.daemon.job.InstalledToolchain;
 import dev.crossfarm.daemon.log.JobSummary;
 import dev.crossfarm.daemon.protocol.RequestLimits;
@@ -55,6 +56,7 @@ final class Volunteer implements AutoCloseable {
     private RequestLimits limits = RequestLimits.DEFAULT;
     private Path jobParent;
     private Integer statsPort;
+    private GssAuthenticator auth;
 
     Builder(String toolchain) {
       this.toolchain = toolchain;
@@ -95,6 +97,11 @@ final class Volunteer implements AutoCloseable {
       return this;
     }
 
+    Builder auth(GssAuthenticator login) {
+      this.auth = login;
+      return this;
+    }
+
     Builder jobsUnder(Path parent) {
       this.jobParent = parent;
       return this;
@@ -120,7 +127,8 @@ final class Volunteer implements AutoCloseable {
                   maxConnections,
                   limits,
                   root,
-                  statsPort),
+                  statsPort,
+                  auth),
               catalog,
               sink::add);
       daemon.start();
