@@ -10,6 +10,8 @@ import dev.crossfarm.daemon.server.AccessList;
 import dev.crossfarm.daemon.server.Daemon;
 import dev.crossfarm.daemon.server.DaemonConfig;
 import dev.crossfarm.daemon.server.InetdVolunteer;
+import dev.crossfarm.daemon.zeroconf.Advert;
+import dev.crossfarm.daemon.zeroconf.ZeroconfPublisher;
 import dev.crossfarm.toolchain.CatalogException;
 import dev.crossfarm.toolchain.Toolchain;
 import dev.crossfarm.toolchain.ToolchainCatalog;
@@ -248,6 +250,16 @@ final class DaemonCommand implements Callable<Integer> {
   Path blacklist;
 
   @Option(
+      names = "--zeroconf",
+      description = {
+        "Announce this volunteer over mDNS for clients with DISTCC_HOSTS='+zeroconf': one",
+        "record for each compiler name its target accepts, at its gcc's version (a client",
+        "finds only volunteers whose compiler version equals its own). On the --listen",
+        "address, or on every interface that does multicast."
+      })
+  boolean zeroconf;
+
+  @Option(
       names = "--enable-tcp-insecure",
       description =
           "Accepted for stock compatibility (the SSH client passes it): this volunteer needs no"
@@ -296,6 +308,7 @@ final class DaemonCommand implements Callable<Integer> {
               + e.getMessage()
               + " (is another distccd or volunteer running there?)");
     }
+    ZeroconfPublisher announcer = zeroconf ? announce(daemon, config) : null;
     writePidFile();
     log.info(
         "crossfarm volunteer for {} listening on {}:{}, {} slots, job root {}",
@@ -316,6 +329,9 @@ final class DaemonCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (announcer != null) {
+                    announcer.close(); // goodbyes first: clients stop choosing this volunteer
+                  }
                   log.info("stopping: refusing new connections, letting running jobs finish");
                   daemon.shutdown(Duration.ofSeconds(jobLifetime + 5));
                   deletePidFile();
@@ -384,6 +400,34 @@ final class DaemonCommand implements Callable<Integer> {
           login());
     } catch (IllegalArgumentException e) {
       throw new ExitException(ExitCode.BAD_ARGUMENTS, e.getMessage());
+    }
+  }
+
+  private ZeroconfPublisher announce(Daemon daemon, DaemonConfig config) {
+    try {
+      List<InetAddress> addresses =
+          config.listen() != null
+              ? List.of(config.listen())
+              : ZeroconfPublisher.multicastAddresses();
+      ZeroconfPublisher publisher = ZeroconfPublisher.open(addresses, hostName());
+      publisher.publish(
+          Advert.of(
+              config.toolchain(),
+              daemon.port(),
+              config.jobs(),
+              Runtime.getRuntime().availableProcessors()));
+      return publisher;
+    } catch (IOException e) {
+      daemon.shutdown(Duration.ZERO);
+      throw new ExitException(ExitCode.BAD_ARGUMENTS, "--zeroconf: " + e.getMessage());
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+    } catch (IOException e) {
+      return "volunteer";
     }
   }
 
