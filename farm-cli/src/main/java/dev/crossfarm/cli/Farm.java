@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       SystemdCommand.class,
       ComposeCommand.class,
       SymlinksCommand.class,
+      SshCommandsCommand.class,
       CheckFlagsCommand.class,
       MakepkgCommand.class,
       DownCommand.class,

@@ -42,6 +42,19 @@ final class HostsCommand implements Callable<Integer> {
   String host;
 
   @Option(
+      names = "--ssh",
+      description =
+          "Over SSH: '@HOST/N:DIR/farm-ARCH' entries, through the commands of 'farm ssh-commands'.")
+  boolean ssh;
+
+  @Option(
+      names = "--ssh-dir",
+      paramLabel = "DIR",
+      defaultValue = "/usr/local/bin",
+      description = "Where 'farm ssh-commands' put them (default: ${DEFAULT-VALUE}).")
+  java.nio.file.Path sshDir;
+
+  @Option(
       names = "--local-cores",
       paramLabel = "N",
       description = "The client's cores, for Portage's -l (default: this machine's).")
@@ -63,7 +76,8 @@ final class HostsCommand implements Callable<Integer> {
           HostsAdvice.hostsByTarget(
               volunteers,
               host != null ? host : thisHost(),
-              pump ? ",cpp,lzo" : plain ? "" : ",lzo");
+              pump ? ",cpp,lzo" : plain ? "" : ",lzo",
+              ssh ? HostsAdvice.Entry.ssh(sshDir) : HostsAdvice.Entry.TCP);
       if (lines.isEmpty()) {
         throw new ExitException(Farm.FAILURE, "no running volunteers (start them with 'farm up')");
       }

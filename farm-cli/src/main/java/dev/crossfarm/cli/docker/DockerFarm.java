@@ -35,6 +35,11 @@ public final class DockerFarm {
   public static final String NETWORK = "crossfarm";
   private static final String PREFIX = "crossfarm-";
 
+  /** The container of {@code target}'s volunteer. */
+  public static String containerName(String target) {
+    return PREFIX + target;
+  }
+
   /** The job directories: in memory, bounded, wiped with the container. */
   private static final String JOB_TMPFS = "rw,nosuid,nodev,size=2g,mode=1777";
 
@@ -58,7 +63,7 @@ public final class DockerFarm {
   public Change up(VolunteerSpec spec, String image) {
     DockerClient docker = engine.client();
     ensureNetwork();
-    String name = PREFIX + spec.target();
+    String name = containerName(spec.target());
     String digest = spec.digest(image);
     Container existing = find(name);
     Change change = Change.CREATED;
@@ -254,7 +259,7 @@ public final class DockerFarm {
 
   /** Writes the container's log of {@code target} to {@code out}. */
   public void logs(String target, OutputStream out, boolean follow) {
-    String name = PREFIX + target;
+    String name = containerName(target);
     if (find(name) == null) {
       throw new NotFoundException("no volunteer container " + name);
     }

@@ -1,5 +1,6 @@
 package dev.crossfarm.cli.farm;
 
+import dev.crossfarm.cli.generate.SshCommands;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +23,30 @@ public final class HostsAdvice {
 
   private HostsAdvice() {}
 
+  /**
+   * A volunteer's entry in a host line: {@code HOST:PORT/N} over TCP, or {@code @HOST/N:COMMAND}
+   * over SSH.
+   */
+  public interface Entry {
+    String of(Volunteer v, String host, String options);
+
+    Entry TCP = (v, host, options) -> host + ":" + v.port() + "/" + Math.max(1, v.jobs()) + options;
+
+    /** Over SSH, through the commands 'farm ssh-commands' installs in {@code dir}. */
+    static Entry ssh(java.nio.file.Path dir) {
+      return (v, host, options) ->
+          SshCommands.hostSpec(host, v.jobs(), dir.resolve("farm-" + v.target()), options);
+    }
+  }
+
   /** {@code options}: "" (protocol 1), ",lzo" or ",cpp,lzo". */
   public static Map<String, String> hostsByTarget(
       List<Volunteer> volunteers, String host, String options) {
+    return hostsByTarget(volunteers, host, options, Entry.TCP);
+  }
+
+  public static Map<String, String> hostsByTarget(
+      List<Volunteer> volunteers, String host, String options, Entry entry) {
     Map<String, List<Volunteer>> byTarget = new LinkedHashMap<>();
     for (Volunteer v : volunteers) {
       if (v.state().equals("running")) {
@@ -37,15 +59,7 @@ public final class HostsAdvice {
           List<String> entries = new ArrayList<>();
           vs.stream()
               .sorted((a, b) -> Integer.compare(b.jobs(), a.jobs()))
-              .forEach(
-                  v ->
-                      entries.add(
-                          (host != null ? host : v.host())
-                              + ":"
-                              + v.port()
-                              + "/"
-                              + Math.max(1, v.jobs())
-                              + options));
+              .forEach(v -> entries.add(entry.of(v, host != null ? host : v.host(), options)));
           lines.put(target, String.join(" ", entries));
         });
     return lines;

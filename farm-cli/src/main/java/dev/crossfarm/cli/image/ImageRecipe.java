@@ -65,6 +65,19 @@ public record ImageRecipe(
     return farmInImage("daemon", "--toolchain", target);
   }
 
+  /**
+   * The volunteer for one client on stdin/stdout inside the image ({@code docker exec -i}, for
+   * SSH). The JVM's own messages go to stderr, because stdout is the distcc protocol.
+   */
+  public static List<String> inetdInImage(String target) {
+    List<String> command = new ArrayList<>(List.of("java"));
+    command.addAll(JVM_OPTIONS);
+    command.addAll(List.of("-Xlog:disable", "-Xlog:all=warning:stderr"));
+    command.addAll(List.of("-jar", APP_DIR + "/farm.jar"));
+    command.addAll(List.of("daemon", "--toolchain", target, "--job-dir", "/tmp"));
+    return List.copyOf(command);
+  }
+
   /** The health check inside the image: a real compile through the volunteer on its own port. */
   public static List<String> healthInImage(Toolchain toolchain) {
     return farmInImage(

@@ -1,0 +1,132 @@
+package dev.crossfarm.cli;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real OpenSSH server (Debian's openssh-server) on a free loopback port, with keys made for the
+ * test, and the {@code DISTCC_SSH} command that reaches it through one reused master connection.
+ */
+final class Sshd implements AutoCloseable {
+
+  final int port;
+  private final Path dir;
+  private final Process process;
+
+  private Sshd(Path dir, int port, Process process) {
+    this.dir = dir;
+    this.port = port;
+    this.process = process;
+  }
+
+  static Sshd start(Path dir) throws Exception {
+    Files.createDirectories(dir);
+    Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege-separation directory
+    for (String key : List.of("host_key", "client_key")) {
+      Cli.run(dir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key).ok("ssh-keygen");
+    }
+    Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Files.writeString(
+        dir.resolve("sshd_config"),
+        String.join(
+            "\n",
+            "Port " + port,
+            "ListenAddress 127.0.0.1",
+            "HostKey " + dir.resolve("host_key"),
+            "PidFile " + dir.resolve("sshd.pid"),
+            "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+            "StrictModes no",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "UsePAM no",
+            "PermitRootLogin prohibit-password",
+            // the login shell (bash) then skips ~/.bashrc: the job's time is the volunteer's
+            "SetEnv SHLVL=1",
+            ""));
+    Files.writeString(
+        dir.resolve("known_hosts"),
+        "[127.0.0.1]:"
+            + port
+            + " "
+            + String.join(
+                " ",
+                List.of(Files.readString(dir.resolve("host_key.pub")).trim().split(" "))
+                    .subList(0, 2))
+            + "\n");
+    Process p =
+        new ProcessBuilder(
+                "/usr/sbin/sshd",
+                "-D",
+                "-f",
+                dir.resolve("sshd_config").toString(),
+                "-E",
+                dir.resolve("sshd.log").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("sshd.out").toFile())
+            .start();
+    Sshd sshd = new Sshd(dir, port, p);
+    for (int i = 0; i < 100; i++) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return sshd;
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    sshd.close();
+    throw new IllegalStateException(
+        "sshd did not listen on " + port + ": " + Files.readString(dir.resolve("sshd.log")));
+  }
+
+  /** DISTCC_SSH for this server, sharing one master connection (ControlMaster) between jobs. */
+  String distccSsh() {
+    return String.join(
+        " ",
+        "ssh -F /dev/null -p",
+        Integer.toString(port),
+        "-i",
+        dir.resolve("client_key").toString(),
+        "-o BatchMode=yes -o IdentitiesOnly=yes",
+        "-o UserKnownHostsFile=" + dir.resolve("known_hosts"),
+        "-o StrictHostKeyChecking=yes",
+        "-o ControlMaster=auto -o ControlPath=" + dir.resolve("cm.sock"),
+        "-o ControlPersist=60");
+  }
+
+  /** A stock client's environment that reaches volunteers through this server. */
+  Map<String, String> clientEnv(String hosts, Path distccDir) throws IOException {
+    Map<String, String> env = new java.util.HashMap<>(Cli.distcc(hosts, distccDir, false));
+    env.put("DISTCC_SSH", distccSsh());
+    // stock's own backoff: a refusing host is dropped after one try instead of retried forever
+    env.remove("DISTCC_BACKOFF_PERIOD");
+    return env;
+  }
+
+  @Override
+  public void close() {
+    Cli.run(
+        dir,
+        Map.of(),
+        10,
+        List.of(
+            "ssh",
+            "-F",
+            "/dev/null",
+            "-o",
+            "ControlPath=" + dir.resolve("cm.sock"),
+            "-O",
+            "exit",
+            "127.0.0.1"));
+    process.destroy();
+  }
+}
