@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -33,6 +34,13 @@ final class DaemonProcess implements AutoCloseable {
   /** Starts a daemon on a free loopback port with its jobs under {@code jobs}, and waits for it. */
   static DaemonProcess start(Path work, Path jobs, String toolchain, String... extra)
       throws Exception {
+    return start(work, jobs, Map.of(), toolchain, extra);
+  }
+
+  /** The same, with {@code env} added to the daemon's environment. */
+  static DaemonProcess start(
+      Path work, Path jobs, Map<String, String> env, String toolchain, String... extra)
+      throws Exception {
     int port = freePort();
     Path log = work.resolve("daemon-" + port + ".log");
     List<String> cmd =
@@ -51,11 +59,12 @@ final class DaemonProcess implements AutoCloseable {
                 "--log-file",
                 log.toString()));
     cmd.addAll(List.of(extra));
-    Process p =
+    ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
-            .redirectOutput(work.resolve("daemon-" + port + ".out").toFile())
-            .start();
+            .redirectOutput(work.resolve("daemon-" + port + ".out").toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
     for (int i = 0; i < 300; i++) {
       if (Files.exists(log) && Files.readString(log).contains("allowing")) {
         return new DaemonProcess(p, port, log, jobs);
