@@ -409,7 +409,7 @@ final class DaemonCommand implements Callable<Integer> {
           config.listen() != null
               ? List.of(config.listen())
               : ZeroconfPublisher.multicastAddresses();
-      ZeroconfPublisher publisher = ZeroconfPublisher.open(addresses, hostName());
+      ZeroconfPublisher publisher = ZeroconfPublisher.open(addresses, AdvertiseCommand.hostName());
       publisher.publish(
           Advert.of(
               config.toolchain(),
@@ -420,14 +420,6 @@ final class DaemonCommand implements Callable<Integer> {
     } catch (IOException e) {
       daemon.shutdown(Duration.ZERO);
       throw new ExitException(ExitCode.BAD_ARGUMENTS, "--zeroconf: " + e.getMessage());
-    }
-  }
-
-  private static String hostName() {
-    try {
-      return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-    } catch (IOException e) {
-      return "volunteer";
     }
   }
 

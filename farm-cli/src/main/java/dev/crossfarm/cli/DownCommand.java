@@ -20,6 +20,9 @@ final class DownCommand implements Callable<Integer> {
     try (FarmMode mode = FarmMode.detect()) {
       int containers = mode.docker().map(d -> d.down()).orElse(0);
       int processes = mode.nativeFarm.down();
+      if (mode.nativeFarm.stopAdvertiser()) {
+        Farm.progress("zeroconf: stopped announcing the containers ('farm advertise')");
+      }
       Farm.progress(
           "removed " + containers + " container(s), stopped " + processes + " native volunteer(s)");
     }

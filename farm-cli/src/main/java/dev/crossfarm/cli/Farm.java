@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       TopCommand.class,
       LogsCommand.class,
       HostsCommand.class,
+      AdvertiseCommand.class,
       ImageCommand.class,
       DaemonCommand.class,
       HealthCommand.class,

@@ -27,11 +27,19 @@ final class HealthCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", description = "Default: the target's port.")
   Integer port;
 
+  @Option(
+      names = "--auth",
+      description = "The volunteer runs with --auth: check its login handshake, not a compile.")
+  boolean auth;
+
   @Override
   public Integer call() {
     Toolchain t = ImageCommand.toolchain(ToolchainCatalog.builtIn(), toolchain);
+    int p = port != null ? port : t.port();
     HealthProbe.Result r =
-        HealthProbe.probe(host, port != null ? port : t.port(), t, Duration.ofSeconds(20));
+        auth
+            ? HealthProbe.probeLogin(host, p, Duration.ofSeconds(20))
+            : HealthProbe.probe(host, p, t, Duration.ofSeconds(20));
     System.out.println(
         r.healthy() ? "healthy (" + r.millis() + " ms)" : "unhealthy: " + r.problem());
     return r.healthy() ? 0 : Farm.FAILURE;

@@ -41,8 +41,10 @@ final class StatusCommand implements Callable<Integer> {
         String failed = "-";
         if (v.state().equals("running")) {
           HealthProbe.Result r =
-              HealthProbe.probe(
-                  v.host(), v.port(), catalog.get(v.target()), Duration.ofSeconds(20));
+              v.auth()
+                  ? HealthProbe.probeLogin(v.host(), v.port(), Duration.ofSeconds(20))
+                  : HealthProbe.probe(
+                      v.host(), v.port(), catalog.get(v.target()), Duration.ofSeconds(20));
           health = r.healthy() ? "healthy" : "unhealthy";
           allHealthy &= r.healthy();
           try {
@@ -66,6 +68,7 @@ final class StatusCommand implements Callable<Integer> {
             "%-8s %-9s %-7s %-6d %-9s %-5d %-6s %-6s %s%n",
             v.target(), health, v.where(), v.port(), version, v.jobs(), done, failed, v.image());
       }
+      ZeroconfReport.print(volunteers, catalog, mode.nativeFarm.advertiser().isPresent());
       return allHealthy ? 0 : Farm.FAILURE;
     }
   }

@@ -58,6 +58,39 @@ final class SystemdCommand implements Callable<Integer> {
           "The farm launcher the units run (default: this one, else /usr/local/bin/farm).")
   String farm;
 
+  @Option(
+      names = "--auth",
+      description = "Require a Kerberos login (,auth); needs --principal, and --keytab's file.")
+  boolean auth;
+
+  @Option(
+      names = "--principal",
+      paramLabel = "NAME",
+      description = "With --auth: the service principal, e.g. distccd@builder.example.org.")
+  String principal;
+
+  @Option(
+      names = "--keytab",
+      paramLabel = "FILE",
+      defaultValue = "/etc/krb5.keytab",
+      description = "With --auth: the service's keytab (default: ${DEFAULT-VALUE}).")
+  String keytab;
+
+  @Option(
+      names = "--whitelist",
+      paramLabel = "FILE",
+      description = "With --auth: only these principals may compile.")
+  String whitelist;
+
+  @Option(
+      names = "--blacklist",
+      paramLabel = "FILE",
+      description = "With --auth: every principal but these may compile.")
+  String blacklist;
+
+  @Option(names = "--zeroconf", description = "Announce the volunteers over mDNS (+zeroconf).")
+  boolean zeroconf;
+
   @Override
   public Integer call() throws IOException {
     SystemdUnits.Engine kind;
@@ -71,7 +104,23 @@ final class SystemdCommand implements Callable<Integer> {
     }
     String launcher =
         farm != null ? farm : System.getenv().getOrDefault("FARM_LAUNCHER", "/usr/local/bin/farm");
-    SystemdUnits units = new SystemdUnits(kind, launcher);
+    if (!auth && (principal != null || whitelist != null || blacklist != null)) {
+      throw new ExitException(
+          Farm.USAGE, "--principal, --whitelist and --blacklist go with --auth");
+    }
+    if (auth && principal == null) {
+      throw new ExitException(
+          Farm.USAGE, "--auth needs --principal, e.g. --principal distccd@$(hostname -f)");
+    }
+    if (whitelist != null && blacklist != null) {
+      throw new ExitException(Farm.USAGE, "give --whitelist or --blacklist, not both");
+    }
+    SystemdUnits units =
+        new SystemdUnits(
+            kind,
+            launcher,
+            auth ? new SystemdUnits.Login(principal, keytab, whitelist, blacklist) : null,
+            zeroconf);
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
     ArtefactWriter writer = new ArtefactWriter(Clock.systemUTC());
     for (String name : targets) {

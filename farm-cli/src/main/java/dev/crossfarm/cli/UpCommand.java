@@ -56,6 +56,21 @@ final class UpCommand implements Callable<Integer> {
   boolean rebuild;
 
   @Option(
+      names = "--zeroconf",
+      description = {
+        "Announce the volunteers over mDNS for '+zeroconf' clients (as 'zeroconf: true' in",
+        "farm.yaml). Containers are announced by this host ('farm advertise', in the",
+        "background), since multicast does not leave a bridge network."
+      })
+  boolean zeroconf;
+
+  @Option(
+      names = "--zeroconf-address",
+      paramLabel = "IP",
+      description = "Announce containers on this host address only (repeatable; default: all).")
+  List<String> zeroconfAddresses = new ArrayList<>();
+
+  @Option(
       names = "--wait",
       paramLabel = "SECONDS",
       defaultValue = "120",
@@ -78,7 +93,7 @@ final class UpCommand implements Callable<Integer> {
                 : "no Docker engine answers: starting volunteers as processes of this machine instead");
       }
       for (Toolchain t : wanted) {
-        VolunteerSpec spec = VolunteerSpec.of(t, farm, cores);
+        VolunteerSpec spec = spec(t, farm, cores);
         try {
           if (useDocker) {
             ImageBuilder images = ImageCommand.builder(mode.engine.get(), farm);
@@ -103,17 +118,37 @@ final class UpCommand implements Callable<Integer> {
         String host =
             spec.listen() != null && !spec.listen().equals("0.0.0.0") ? spec.listen() : "127.0.0.1";
         HealthProbe.Result health =
-            HealthProbe.await(host, spec.port(), t, Duration.ofSeconds(waitSeconds));
+            HealthProbe.await(
+                host, spec.port(), t, spec.auth() != null, Duration.ofSeconds(waitSeconds));
         if (health.healthy()) {
-          Farm.progress(t.name() + ": answers a real compile on " + host + ":" + spec.port());
+          Farm.progress(
+              t.name()
+                  + (spec.auth() != null
+                      ? ": answers the Kerberos login's handshake on "
+                      : ": answers a real compile on ")
+                  + host
+                  + ":"
+                  + spec.port());
         } else {
           failures.put(t.name(), "not healthy after " + waitSeconds + "s: " + health.problem());
         }
+      }
+      boolean announce = wanted.stream().anyMatch(t -> spec(t, farm, cores).zeroconf());
+      if (useDocker && announce && mode.nativeFarm.startAdvertiser(zeroconfAddresses)) {
+        Farm.progress(
+            "zeroconf: announcing the containers from this host ('farm advertise', log "
+                + mode.nativeFarm.logFile("advertise")
+                + ")");
       }
       printAdvice(mode, catalog);
     }
     failures.forEach((t, why) -> System.err.println("farm: could not start " + t + ": " + why));
     return failures.isEmpty() ? 0 : Farm.FAILURE;
+  }
+
+  private VolunteerSpec spec(Toolchain t, FarmConfig farm, int cores) {
+    VolunteerSpec spec = VolunteerSpec.of(t, farm, cores);
+    return zeroconf ? spec.withZeroconf() : spec;
   }
 
   private static void printAdvice(FarmMode mode, ToolchainCatalog catalog) {

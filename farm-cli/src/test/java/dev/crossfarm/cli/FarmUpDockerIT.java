@@ -131,6 +131,48 @@ class FarmUpDockerIT {
   }
 
   @Test
+  @Order(2)
+  void theContainerIsReachableOverSshThroughItsCommandWithNoPortOfItsOwn() throws Exception {
+    Path bin = work.resolve("ssh-bin");
+    Cli.farm(
+            work,
+            Map.of(),
+            "ssh-commands",
+            "aarch64",
+            "--engine",
+            "docker",
+            "--dir",
+            bin.toString())
+        .ok("farm ssh-commands aarch64");
+    assertTrue(
+        Files.readString(bin.resolve("farm-aarch64")).contains("docker exec -i crossfarm-aarch64"));
+    try (Sshd sshd = Sshd.start(work.resolve("sshd"))) {
+      Cli.Run hosts =
+          Cli.farm(
+              work, Map.of(), "hosts", "--ssh", "--ssh-dir", bin.toString(), "--host", "127.0.0.1");
+      String line =
+          hosts
+              .ok("farm hosts --ssh")
+              .out()
+              .lines()
+              .filter(l -> l.contains("DISTCC_HOSTS"))
+              .findFirst()
+              .orElseThrow();
+      String spec = line.substring(line.indexOf('\'') + 1, line.lastIndexOf('\''));
+      assertTrue(spec.startsWith("@127.0.0.1/") && spec.endsWith("farm-aarch64,lzo"), spec);
+      makeLua(sshd.clientEnv(spec, work.resolve("dcc-ssh")), "4")
+          .ok("lua over SSH into the container");
+    }
+    Path src = lua.resolve("src");
+    for (Path expected : objects(localObjects)) {
+      assertEquals(
+          -1,
+          Files.mismatch(expected, src.resolve(expected.getFileName().toString())),
+          expected.getFileName().toString());
+    }
+  }
+
+  @Test
   @Order(3)
   void statusReportsTheVolunteerHealthyWithItsCompilerVersionAndJobs() {
     Cli.Run status = Cli.farm(work, Map.of(), "status").ok("farm status");

@@ -113,7 +113,7 @@ class ZeroconfIT {
     if (daemon != null) {
       daemon.destroyForcibly();
     }
-    stopBrowsers();
+    stopBrowsers(distccDirs);
     Cli.run(
         work,
         Map.of(),
@@ -135,8 +135,13 @@ class ZeroconfIT {
     }
   }
 
-  /** avahi-browse's resolved records of {@code subtype} in the client's namespace. */
   private List<String> browse(String subtype) {
+    return browse(work, clientNs, bus, subtype, VOLUNTEER, 3632);
+  }
+
+  /** avahi-browse's resolved records of {@code subtype} in a client's namespace for one address. */
+  static List<String> browse(
+      Path work, String ns, String bus, String subtype, String address, int port) {
     String out =
         Cli.run(
                 work,
@@ -146,7 +151,7 @@ class ZeroconfIT {
                     "ip",
                     "netns",
                     "exec",
-                    clientNs,
+                    ns,
                     "env",
                     "DBUS_SYSTEM_BUS_ADDRESS=" + bus,
                     "timeout",
@@ -156,7 +161,7 @@ class ZeroconfIT {
                     subtype))
             .out();
     return out.lines()
-        .filter(l -> l.startsWith("=") && l.contains(";" + VOLUNTEER + ";3632;"))
+        .filter(l -> l.startsWith("=") && l.contains(";" + address + ";" + port + ";"))
         .toList();
   }
 
@@ -278,7 +283,7 @@ class ZeroconfIT {
   }
 
   /** The stock client leaves a zeroconf browser running per DISTCC_DIR; end ours. */
-  private void stopBrowsers() {
+  static void stopBrowsers(List<Path> distccDirs) {
     ProcessHandle.allProcesses()
         .filter(p -> p.info().command().map(c -> c.endsWith("/distcc")).orElse(false))
         .filter(

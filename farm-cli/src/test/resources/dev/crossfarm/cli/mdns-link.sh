@@ -1,7 +1,9 @@
 #!/bin/bash
 # Test fixture: a LAN of two hosts for zeroconf, with no systemd. Two network namespaces joined by
 # a veth pair (CLIENT_NS 10.253.9.1, VOLUNTEER_NS 10.253.9.2), a private D-Bus system bus, and
-# avahi-daemon in the client's namespace (the stock client browses through avahi).
+# avahi-daemon in the client's namespace (the stock client browses through avahi). VOLUNTEER_NS
+# "host" leaves the volunteer's end in this machine's own namespace (where Docker runs), without
+# touching its routes.
 #   mdns-link.sh up DIR CLIENT_NS VOLUNTEER_NS   -> prints the bus address; pids in DIR/pids
 #   mdns-link.sh down DIR CLIENT_NS VOLUNTEER_NS
 set -euo pipefail
@@ -11,13 +13,23 @@ if [ "$cmd" = down ]; then
   [ -f "$dir/pids" ] && while read -r p; do kill "$p" 2>/dev/null || true; done < "$dir/pids"
   sleep 0.3
   for n in "$nsc" "$nsv"; do [ -e "/run/netns/$n" ] && ip netns del "$n"; done
+  ip link del "$vv" 2>/dev/null || true
   exit 0
 fi
 mkdir -p "$dir"; : > "$dir/pids"
-ip netns add "$nsc"; ip netns add "$nsv"
-ip link add "$vc" netns "$nsc" type veth peer name "$vv" netns "$nsv"
-ip -n "$nsc" addr add 10.253.9.1/24 dev "$vc"; ip -n "$nsv" addr add 10.253.9.2/24 dev "$vv"
-for pair in "$nsc $vc" "$nsv $vv"; do set -- $pair
+ip netns add "$nsc"
+if [ "$nsv" = host ]; then
+  ip link add "$vc" netns "$nsc" type veth peer name "$vv"
+  ip addr add 10.253.9.2/24 dev "$vv"; ip link set "$vv" up
+  pairs=("$nsc $vc")
+else
+  ip netns add "$nsv"
+  ip link add "$vc" netns "$nsc" type veth peer name "$vv" netns "$nsv"
+  ip -n "$nsv" addr add 10.253.9.2/24 dev "$vv"
+  pairs=("$nsc $vc" "$nsv $vv")
+fi
+ip -n "$nsc" addr add 10.253.9.1/24 dev "$vc"
+for pair in "${pairs[@]}"; do set -- $pair
   ip -n "$1" link set lo up; ip -n "$1" link set "$2" up
   ip -n "$1" route add 224.0.0.0/4 dev "$2"   # as on a LAN host, multicast leaves by the link
 done

@@ -1,6 +1,7 @@
 package dev.crossfarm.daemon.zeroconf;
 
 import dev.crossfarm.daemon.job.InstalledToolchain;
+import dev.crossfarm.toolchain.Toolchain;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -52,17 +53,24 @@ public record Advert(String target, int port, int jobs, int cpus, List<Compiler>
 
   /** The advert of a volunteer of {@code toolchain}: every triple, at major and full version. */
   public static Advert of(InstalledToolchain toolchain, int port, int jobs, int cpus) {
-    String full = toolchain.version();
+    return of(toolchain.toolchain(), toolchain.version(), port, jobs, cpus);
+  }
+
+  /**
+   * The advert of a volunteer of {@code toolchain} whose gcc has version {@code full} (e.g.
+   * "12.2.0"): a container's, announced by its host.
+   */
+  public static Advert of(Toolchain toolchain, String full, int port, int jobs, int cpus) {
     Set<String> versions = new LinkedHashSet<>();
     versions.add(full.split("\\.")[0]);
     versions.add(full);
     List<Compiler> compilers = new ArrayList<>();
-    for (String triple : toolchain.toolchain().triples()) {
+    for (String triple : toolchain.triples()) {
       for (String version : versions) {
         compilers.add(new Compiler(triple, version));
       }
     }
-    return new Advert(toolchain.toolchain().name(), port, jobs, cpus, compilers);
+    return new Advert(toolchain.name(), port, jobs, cpus, compilers);
   }
 
   /** The TXT record of one compiler's service, in stock's order. */

@@ -44,7 +44,9 @@ public record FarmConfig(
         first(own.jobs(), defaults.jobs()),
         first(own.memory(), defaults.memory()),
         first(own.cpus(), defaults.cpus()),
-        first(own.jobLifetime(), defaults.jobLifetime()));
+        first(own.jobLifetime(), defaults.jobLifetime()),
+        first(own.auth(), defaults.auth()),
+        first(own.zeroconf(), defaults.zeroconf()));
   }
 
   private static <T> T first(T a, T b) {

@@ -12,6 +12,8 @@ import java.util.List;
  * @param jobs compile slots (default: this machine's cores)
  * @param memory container memory limit, e.g. {@code 4g} (default: none)
  * @param cpus container CPU limit, e.g. {@code 2.5} (default: none)
+ * @param auth a Kerberos login every client must pass (default: none)
+ * @param zeroconf announce the volunteer over mDNS for {@code +zeroconf} clients (default: no)
  */
 public record TargetConfig(
     Integer port,
@@ -20,10 +22,12 @@ public record TargetConfig(
     Integer jobs,
     String memory,
     Double cpus,
-    @JsonProperty("job-lifetime") Integer jobLifetime) {
+    @JsonProperty("job-lifetime") Integer jobLifetime,
+    AuthConfig auth,
+    Boolean zeroconf) {
 
   public static final TargetConfig DEFAULTS =
-      new TargetConfig(null, null, null, null, null, null, null);
+      new TargetConfig(null, null, null, null, null, null, null, null, null);
 
   public TargetConfig {
     allow = allow == null ? null : List.copyOf(allow);

@@ -3,6 +3,8 @@ package dev.crossfarm.cli.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
@@ -13,6 +15,7 @@ import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.PruneType;
 import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Volume;
 import dev.crossfarm.cli.farm.Volunteer;
 import dev.crossfarm.cli.farm.VolunteerSpec;
 import dev.crossfarm.cli.image.ImageRecipe;
@@ -34,6 +37,14 @@ public final class DockerFarm {
 
   public static final String NETWORK = "crossfarm";
   private static final String PREFIX = "crossfarm-";
+
+  private static Bind readOnly(String hostPath, String containerPath) {
+    if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(hostPath))) {
+      throw new IllegalArgumentException(
+          "auth: cannot read " + hostPath + " (farm.yaml names it for the volunteer)");
+    }
+    return new Bind(hostPath, new Volume(containerPath), AccessMode.ro);
+  }
 
   /** The container of {@code target}'s volunteer. */
   public static String containerName(String target) {
@@ -95,6 +106,18 @@ public final class DockerFarm {
             .withSecurityOpts(List.of("no-new-privileges"))
             .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
             .withNetworkMode(NETWORK);
+    if (spec.auth() != null) {
+      // the login's files, read-only: the keytab never enters an image
+      List<Bind> binds = new ArrayList<>();
+      binds.add(readOnly(spec.auth().keytab(), VolunteerSpec.KEYTAB_IN_CONTAINER));
+      binds.add(readOnly(spec.auth().krb5Conf(), VolunteerSpec.KRB5_CONF_IN_CONTAINER));
+      String list =
+          spec.auth().whitelist() != null ? spec.auth().whitelist() : spec.auth().blacklist();
+      if (list != null) {
+        binds.add(readOnly(list, VolunteerSpec.PRINCIPALS_IN_CONTAINER));
+      }
+      host.withBinds(binds);
+    }
     if (spec.memoryBytes() != null) {
       host.withMemory(spec.memoryBytes());
     }
@@ -104,11 +127,26 @@ public final class DockerFarm {
     docker
         .createContainerCmd(image)
         .withName(name)
-        .withCmd(spec.daemonArguments(port, "/tmp"))
+        .withCmd(spec.containerArguments(port, "/tmp"))
+        .withEnv(
+            spec.environment(VolunteerSpec.KRB5_CONF_IN_CONTAINER).entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .sorted()
+                .toList())
         .withExposedPorts(compile, stats)
         .withHostConfig(host)
         .withLabels(
-            Map.of(Labels.FARM, "volunteer", Labels.TARGET, spec.target(), Labels.SPEC, digest))
+            Map.of(
+                Labels.FARM,
+                "volunteer",
+                Labels.TARGET,
+                spec.target(),
+                Labels.SPEC,
+                digest,
+                Labels.ZEROCONF,
+                Boolean.toString(spec.zeroconf()),
+                Labels.AUTH,
+                Boolean.toString(spec.auth() != null)))
         .withHealthcheck(healthCheck(spec))
         .exec();
     docker.startContainerCmd(name).exec();
@@ -121,7 +159,7 @@ public final class DockerFarm {
    */
   private static HealthCheck healthCheck(VolunteerSpec spec) {
     return new HealthCheck()
-        .withTest(cmd(ImageRecipe.healthInImage(spec.toolchain())))
+        .withTest(cmd(ImageRecipe.healthInImage(spec.toolchain(), spec.auth() != null)))
         .withInterval(TimeUnit.SECONDS.toNanos(60))
         .withTimeout(TimeUnit.SECONDS.toNanos(30))
         .withStartPeriod(TimeUnit.SECONDS.toNanos(20))
@@ -170,14 +208,18 @@ public final class DockerFarm {
 
   /** Every farm volunteer container, running or not. */
   public List<Volunteer> list() {
+    return list(Map.of(Labels.FARM, "volunteer"));
+  }
+
+  /** The volunteer containers the host announces over mDNS ('farm advertise'). */
+  public List<Volunteer> listAnnounced() {
+    return list(Map.of(Labels.FARM, "volunteer", Labels.ZEROCONF, "true"));
+  }
+
+  private List<Volunteer> list(Map<String, String> selector) {
     List<Volunteer> all = new ArrayList<>();
     for (Container c :
-        engine
-            .client()
-            .listContainersCmd()
-            .withShowAll(true)
-            .withLabelFilter(Map.of(Labels.FARM, "volunteer"))
-            .exec()) {
+        engine.client().listContainersCmd().withShowAll(true).withLabelFilter(selector).exec()) {
       String target = c.getLabels().get(Labels.TARGET);
       String version = null;
       try {
@@ -214,7 +256,9 @@ public final class DockerFarm {
               port,
               statsPort,
               jobsOf(c),
-              c.getState()));
+              c.getState(),
+              "true".equals(c.getLabels().get(Labels.AUTH)),
+              "true".equals(c.getLabels().get(Labels.ZEROCONF))));
     }
     all.sort(java.util.Comparator.comparing(Volunteer::target));
     return all;

@@ -20,5 +20,11 @@ public final class Labels {
   /** Containers: digest of the settings they were created with; a change means replace. */
   public static final String SPEC = "dev.crossfarm.spec";
 
+  /** Containers: "true" when the host announces the volunteer over mDNS ('farm advertise'). */
+  public static final String ZEROCONF = "dev.crossfarm.zeroconf";
+
+  /** Containers: "true" when clients must pass a Kerberos login. */
+  public static final String AUTH = "dev.crossfarm.auth";
+
   private Labels() {}
 }

@@ -71,12 +71,37 @@ public final class HealthProbe {
     }
   }
 
+  /**
+   * A volunteer with {@code --auth} compiles only for a Kerberos principal, which a probe is not:
+   * it checks that the volunteer answers the login's handshake ({@code *} echoed), no more.
+   */
+  public static Result probeLogin(String host, int port, Duration timeout) {
+    long start = System.nanoTime();
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+      s.setSoTimeout((int) timeout.toMillis());
+      s.getOutputStream().write('*');
+      s.getOutputStream().flush();
+      int echo = s.getInputStream().read();
+      return echo == '*'
+          ? new Result(true, null, elapsed(start))
+          : new Result(false, "no --auth handshake from " + host + ":" + port, elapsed(start));
+    } catch (IOException e) {
+      return new Result(
+          false, "no answer on " + host + ":" + port + " (" + e.getMessage() + ")", elapsed(start));
+    }
+  }
+
   /** Probes until healthy or {@code patience} has passed; returns the last result. */
-  public static Result await(String host, int port, Toolchain toolchain, Duration patience) {
+  public static Result await(
+      String host, int port, Toolchain toolchain, boolean auth, Duration patience) {
     long deadline = System.nanoTime() + patience.toNanos();
     Result last;
     do {
-      last = probe(host, port, toolchain, Duration.ofSeconds(20));
+      last =
+          auth
+              ? probeLogin(host, port, Duration.ofSeconds(20))
+              : probe(host, port, toolchain, Duration.ofSeconds(20));
       if (last.healthy()) {
         return last;
       }

@@ -30,7 +30,16 @@ public final class HostsAdvice {
   public interface Entry {
     String of(Volunteer v, String host, String options);
 
-    Entry TCP = (v, host, options) -> host + ":" + v.port() + "/" + Math.max(1, v.jobs()) + options;
+    /** A volunteer with --auth needs ',auth' (stock's client then logs in with Kerberos). */
+    Entry TCP =
+        (v, host, options) ->
+            host
+                + ":"
+                + v.port()
+                + "/"
+                + Math.max(1, v.jobs())
+                + options
+                + (v.auth() ? ",auth" : "");
 
     /** Over SSH, through the commands 'farm ssh-commands' installs in {@code dir}. */
     static Entry ssh(java.nio.file.Path dir) {

@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  */
 public final class NativeFarm {
 
+  private static final String ADVERTISER = "advertise";
+
   private final Path stateDir;
   private final List<String> farmCommand;
 
@@ -67,12 +69,60 @@ public final class NativeFarm {
     command.addAll(List.of("--log-file", logFile(spec.target()).toString()));
     Files.writeString(specFile(spec.target()), digest + "\n");
     Files.deleteIfExists(pidFile(spec.target()));
+    ProcessBuilder daemon =
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(spec.target()).toFile()))
+            .redirectErrorStream(true);
+    if (spec.auth() != null) {
+      daemon.environment().putAll(spec.environment(spec.auth().krb5Conf()));
+    }
+    daemon.start();
+    return true;
+  }
+
+  /**
+   * Starts {@code farm advertise} in the background unless it runs: the host's mDNS announcer for
+   * container volunteers. True if started.
+   */
+  public boolean startAdvertiser(List<String> addresses) throws IOException {
+    Files.createDirectories(stateDir);
+    if (advertiser().isPresent()) {
+      return false;
+    }
+    List<String> command = new ArrayList<>(List.of("setsid"));
+    command.addAll(farmCommand);
+    command.addAll(
+        List.of("advertise", "--pid-file", stateDir.resolve(ADVERTISER + ".pid").toString()));
+    for (String a : addresses) {
+      command.addAll(List.of("--address", a));
+    }
     new ProcessBuilder(command)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(spec.target()).toFile()))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(ADVERTISER).toFile()))
         .redirectErrorStream(true)
         .start();
     return true;
+  }
+
+  /** The running {@code farm advertise}, from its pid file. */
+  public Optional<ProcessHandle> advertiser() {
+    try {
+      long pid = Long.parseLong(read(stateDir.resolve(ADVERTISER + ".pid")));
+      return ProcessHandle.of(pid)
+          .filter(ProcessHandle::isAlive)
+          .filter(
+              p -> p.info().arguments().map(a -> List.of(a).contains("advertise")).orElse(true));
+    } catch (NumberFormatException | IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Stops {@code farm advertise} (its records are withdrawn); true if it ran. */
+  public boolean stopAdvertiser() {
+    Optional<ProcessHandle> p = advertiser();
+    p.ifPresent(NativeFarm::stop);
+    return p.isPresent();
   }
 
   /** Volunteers with a live process, from their pid files. */
@@ -82,7 +132,7 @@ public final class NativeFarm {
       return all;
     }
     try (Stream<Path> files = Files.list(stateDir)) {
-      for (Path pid : files.filter(p -> p.toString().endsWith(".pid")).sorted().toList()) {
+      for (Path pid : files.filter(NativeFarm::isVolunteerPid).sorted().toList()) {
         String target = pid.getFileName().toString().replace(".pid", "");
         Optional<Toolchain> toolchain = catalog.find(target);
         Optional<ProcessHandle> process = running(target);
@@ -109,7 +159,9 @@ public final class NativeFarm {
                 port,
                 port + 1000,
                 jobs,
-                process.isPresent() ? "running" : "gone"));
+                process.isPresent() ? "running" : "gone",
+                flag(process, "--auth"),
+                flag(process, "--zeroconf")));
       }
     }
     return all;
@@ -122,7 +174,7 @@ public final class NativeFarm {
       return 0;
     }
     try (Stream<Path> files = Files.list(stateDir)) {
-      for (Path pid : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
+      for (Path pid : files.filter(NativeFarm::isVolunteerPid).toList()) {
         Optional<ProcessHandle> p = running(pid.getFileName().toString().replace(".pid", ""));
         if (p.isPresent()) {
           stop(p.get());
@@ -132,6 +184,11 @@ public final class NativeFarm {
       }
     }
     return stopped;
+  }
+
+  private static boolean isVolunteerPid(Path file) {
+    String name = file.getFileName().toString();
+    return name.endsWith(".pid") && !name.equals(ADVERTISER + ".pid");
   }
 
   public Path logFile(String target) {
@@ -156,6 +213,10 @@ public final class NativeFarm {
     } catch (NumberFormatException | IOException e) {
       return Optional.empty();
     }
+  }
+
+  private static boolean flag(Optional<ProcessHandle> p, String option) {
+    return p.flatMap(h -> h.info().arguments()).map(a -> List.of(a).contains(option)).orElse(false);
   }
 
   private static Optional<String> argument(Optional<ProcessHandle> p, String option) {

@@ -6,6 +6,8 @@ package dev.crossfarm.cli.farm;
  * @param where "docker" or "native"
  * @param id container name or process id
  * @param state engine state ("running", "exited", ...) or "running"/"gone" for processes
+ * @param auth clients must pass a Kerberos login ({@code ,auth})
+ * @param zeroconf announced over mDNS
  */
 public record Volunteer(
     String target,
@@ -17,4 +19,6 @@ public record Volunteer(
     int port,
     int statsPort,
     int jobs,
-    String state) {}
+    String state,
+    boolean auth,
+    boolean zeroconf) {}

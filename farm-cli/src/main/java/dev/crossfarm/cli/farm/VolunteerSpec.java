@@ -1,5 +1,6 @@
 package dev.crossfarm.cli.farm;
 
+import dev.crossfarm.cli.config.AuthConfig;
 import dev.crossfarm.cli.config.FarmConfig;
 import dev.crossfarm.cli.config.TargetConfig;
 import dev.crossfarm.toolchain.Toolchain;
@@ -9,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One volunteer as the farm should run it, resolved from {@code farm.yaml} and the catalog: the
@@ -19,6 +21,8 @@ import java.util.List;
  * @param jobs compile slots; 0 leaves the daemon's default (cores + 2 where it runs)
  * @param memoryBytes container memory limit, or null
  * @param cpus container CPU limit, or null
+ * @param auth the Kerberos login clients must pass, or null
+ * @param zeroconf whether the volunteer is announced over mDNS
  */
 public record VolunteerSpec(
     Toolchain toolchain,
@@ -28,7 +32,15 @@ public record VolunteerSpec(
     int jobs,
     Long memoryBytes,
     Double cpus,
-    int jobLifetime) {
+    int jobLifetime,
+    AuthConfig auth,
+    boolean zeroconf) {
+
+  /** Where a container finds the auth files, mounted read-only from the host's paths. */
+  public static final String KEYTAB_IN_CONTAINER = "/etc/crossfarm/krb5.keytab";
+
+  public static final String PRINCIPALS_IN_CONTAINER = "/etc/crossfarm/principals";
+  public static final String KRB5_CONF_IN_CONTAINER = "/etc/krb5.conf";
 
   public static VolunteerSpec of(Toolchain toolchain, FarmConfig config, int hostCores) {
     TargetConfig t = config.target(toolchain.name());
@@ -40,7 +52,15 @@ public record VolunteerSpec(
         t.jobs() != null ? t.jobs() : hostCores,
         t.memoryBytes(),
         t.cpus(),
-        t.jobLifetime() != null ? t.jobLifetime() : 900);
+        t.jobLifetime() != null ? t.jobLifetime() : 900,
+        t.auth(),
+        Boolean.TRUE.equals(t.zeroconf()));
+  }
+
+  /** The same volunteer, announced over mDNS. */
+  public VolunteerSpec withZeroconf() {
+    return new VolunteerSpec(
+        toolchain, port, listen, allow, jobs, memoryBytes, cpus, jobLifetime, auth, true);
   }
 
   public String target() {
@@ -51,8 +71,56 @@ public record VolunteerSpec(
     return port + 1000;
   }
 
-  /** Options after {@code farm daemon --toolchain T}, for a daemon on {@code daemonPort}. */
+  /**
+   * Options after {@code farm daemon --toolchain T}, for a native daemon on {@code daemonPort}: it
+   * announces itself when {@link #zeroconf}, and reads the auth files where the host has them.
+   */
   public List<String> daemonArguments(int daemonPort, String jobDir) {
+    List<String> args = commonArguments(daemonPort, jobDir);
+    if (auth != null) {
+      args.addAll(authArguments(auth.keytab(), auth.whitelist(), auth.blacklist()));
+    }
+    if (zeroconf) {
+      args.add("--zeroconf");
+    }
+    return args;
+  }
+
+  /**
+   * Options for a container's daemon: auth files at their mount points; no --zeroconf, since mDNS
+   * does not leave a bridge network (the host announces it, 'farm advertise').
+   */
+  public List<String> containerArguments(int daemonPort, String jobDir) {
+    List<String> args = commonArguments(daemonPort, jobDir);
+    if (auth != null) {
+      args.addAll(
+          authArguments(
+              KEYTAB_IN_CONTAINER,
+              auth.whitelist() != null ? PRINCIPALS_IN_CONTAINER : null,
+              auth.blacklist() != null ? PRINCIPALS_IN_CONTAINER : null));
+    }
+    return args;
+  }
+
+  /** The daemon's environment for {@link #auth}, with krb5.conf at {@code krb5Conf}. */
+  public Map<String, String> environment(String krb5Conf) {
+    return auth == null
+        ? Map.of()
+        : Map.of("DISTCCD_PRINCIPAL", auth.principal(), "KRB5_CONFIG", krb5Conf);
+  }
+
+  private static List<String> authArguments(String keytab, String whitelist, String blacklist) {
+    List<String> args = new ArrayList<>(List.of("--auth", "--keytab", keytab));
+    if (whitelist != null) {
+      args.addAll(List.of("--whitelist", whitelist));
+    }
+    if (blacklist != null) {
+      args.addAll(List.of("--blacklist", blacklist));
+    }
+    return args;
+  }
+
+  private List<String> commonArguments(int daemonPort, String jobDir) {
     List<String> args = new ArrayList<>();
     args.addAll(List.of("--port", Integer.toString(daemonPort)));
     if (allow.isEmpty()) {
@@ -90,7 +158,11 @@ public record VolunteerSpec(
             + "|"
             + cpus
             + "|"
-            + jobLifetime;
+            + jobLifetime
+            + "|"
+            + auth
+            + "|"
+            + zeroconf;
     try {
       return HexFormat.of()
           .formatHex(

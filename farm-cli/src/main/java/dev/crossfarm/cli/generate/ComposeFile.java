@@ -57,7 +57,21 @@ public final class ComposeFile {
     // docker's init is PID 1 here, so the image's own tini is left out of the entrypoint
     List<String> entrypoint = ImageRecipe.daemonInImage(spec.target());
     s.put("entrypoint", entrypoint);
-    s.put("command", spec.daemonArguments(port, "/tmp"));
+    s.put("command", spec.containerArguments(port, "/tmp"));
+    if (spec.auth() != null) {
+      s.put(
+          "environment",
+          new java.util.TreeMap<>(spec.environment(VolunteerSpec.KRB5_CONF_IN_CONTAINER)));
+      List<String> volumes = new ArrayList<>();
+      volumes.add(spec.auth().keytab() + ":" + VolunteerSpec.KEYTAB_IN_CONTAINER + ":ro");
+      volumes.add(spec.auth().krb5Conf() + ":" + VolunteerSpec.KRB5_CONF_IN_CONTAINER + ":ro");
+      String list =
+          spec.auth().whitelist() != null ? spec.auth().whitelist() : spec.auth().blacklist();
+      if (list != null) {
+        volumes.add(list + ":" + VolunteerSpec.PRINCIPALS_IN_CONTAINER + ":ro");
+      }
+      s.put("volumes", volumes);
+    }
     s.put("init", true);
     String listen = spec.listen() == null ? "" : spec.listen() + ":";
     s.put(
@@ -70,7 +84,7 @@ public final class ComposeFile {
     s.put("security_opt", List.of("no-new-privileges:true"));
     Map<String, Object> health = new LinkedHashMap<>();
     List<String> test = new ArrayList<>(List.of("CMD"));
-    test.addAll(ImageRecipe.healthInImage(spec.toolchain()));
+    test.addAll(ImageRecipe.healthInImage(spec.toolchain(), spec.auth() != null));
     health.put("test", test);
     health.put("interval", "60s");
     health.put("timeout", "30s");

@@ -79,9 +79,19 @@ public record ImageRecipe(
   }
 
   /** The health check inside the image: a real compile through the volunteer on its own port. */
-  public static List<String> healthInImage(Toolchain toolchain) {
-    return farmInImage(
-        "health", "--toolchain", toolchain.name(), "--port", Integer.toString(toolchain.port()));
+  public static List<String> healthInImage(Toolchain toolchain, boolean auth) {
+    List<String> command =
+        new ArrayList<>(
+            farmInImage(
+                "health",
+                "--toolchain",
+                toolchain.name(),
+                "--port",
+                Integer.toString(toolchain.port())));
+    if (auth) {
+      command.add("--auth");
+    }
+    return List.copyOf(command);
   }
 
   public static ImageRecipe of(Toolchain toolchain, String suite, ToolchainArchive archive) {

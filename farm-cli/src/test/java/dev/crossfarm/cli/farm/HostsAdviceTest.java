@@ -10,7 +10,18 @@ class HostsAdviceTest {
 
   private static Volunteer v(String target, int port, int jobs, String state) {
     return new Volunteer(
-        target, "docker", "c", "i", "12.2.0", "127.0.0.1", port, port + 1000, jobs, state);
+        target,
+        "docker",
+        "c",
+        "i",
+        "12.2.0",
+        "127.0.0.1",
+        port,
+        port + 1000,
+        jobs,
+        state,
+        false,
+        false);
   }
 
   @Test
