@@ -27,6 +27,50 @@ class GeneratorsIT {
 
   @ParameterizedTest(name = "engine {0}")
   @ValueSource(strings = {"farm", "distccd"})
+  void unitsWithAKerberosLoginAndZeroconfPassVerifyAndCarryTheirOptions(String engine)
+      throws Exception {
+    Path out = work.resolve("auth-" + engine);
+    Cli.farm(
+            work,
+            Map.of(),
+            "systemd",
+            "aarch64",
+            "--engine",
+            engine,
+            "--auth",
+            "--principal",
+            "distccd@builder.example.org",
+            "--keytab",
+            "/etc/distcc/krb5.keytab",
+            "--whitelist",
+            "/etc/distcc/principals",
+            "--zeroconf",
+            "--out",
+            out.toString())
+        .ok("farm systemd --auth --zeroconf");
+    Path unit = out.resolve("distccd-aarch64.service");
+    Cli.Run verify = Cli.run(work, "systemd-analyze", "verify", unit.toString());
+    assertEquals(0, verify.exit(), verify.err() + verify.out());
+    assertEquals("", verify.err().trim(), "no warnings");
+    String text = Files.readString(unit);
+    String conf = Files.readString(out.resolve("conf.d/distccd-aarch64"));
+    assertTrue(text.contains("LoadCredential=krb5.keytab:/etc/distcc/krb5.keytab"), text);
+    assertTrue(conf.contains("DISTCCD_PRINCIPAL=distccd@builder.example.org\n"), conf);
+    assertTrue(
+        conf.contains("--whitelist /etc/distcc/principals") && conf.contains("--zeroconf"), conf);
+    if (engine.equals("farm")) {
+      assertTrue(text.contains("--auth --keytab %d/krb5.keytab"), text);
+    } else {
+      assertTrue(
+          text.contains("Environment=KRB5_KTNAME=%d/krb5.keytab") && conf.contains("--auth"), conf);
+    }
+    assertFalse(
+        Cli.farm(work, Map.of(), "systemd", "aarch64", "--auth").exit() == 0,
+        "--auth without --principal is refused");
+  }
+
+  @ParameterizedTest(name = "engine {0}")
+  @ValueSource(strings = {"farm", "distccd"})
   void everyUnitPassesSystemdAnalyzeVerifyWithItsOwnPortLogAndStatsPort(String engine)
       throws Exception {
     Path out = work.resolve(engine);

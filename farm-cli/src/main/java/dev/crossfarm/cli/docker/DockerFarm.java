@@ -38,12 +38,38 @@ public final class DockerFarm {
   public static final String NETWORK = "crossfarm";
   private static final String PREFIX = "crossfarm-";
 
-  private static Bind readOnly(String hostPath, String containerPath) {
-    if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(hostPath))) {
+  private Bind readOnly(String hostPath, String containerPath) {
+    java.nio.file.Path file = java.nio.file.Path.of(hostPath);
+    if (!java.nio.file.Files.isReadable(file)) {
       throw new IllegalArgumentException(
           "auth: cannot read " + hostPath + " (farm.yaml names it for the volunteer)");
     }
+    if (!readableByVolunteer(file)) {
+      progress.accept(
+          "warning: "
+              + hostPath
+              + " may not be readable by the container's user (uid "
+              + ImageRecipe.USER_ID
+              + "); if the volunteer cannot log clients in: chown "
+              + ImageRecipe.USER_ID
+              + " "
+              + hostPath
+              + " (or setfacl -m u:"
+              + ImageRecipe.USER_ID
+              + ":r)");
+    }
     return new Bind(hostPath, new Volume(containerPath), AccessMode.ro);
+  }
+
+  /** Owner or mode lets uid 3632 read it (ACLs are not looked at: hence only a warning). */
+  private static boolean readableByVolunteer(java.nio.file.Path file) {
+    try {
+      int mode = (Integer) java.nio.file.Files.getAttribute(file, "unix:mode");
+      int uid = (Integer) java.nio.file.Files.getAttribute(file, "unix:uid");
+      return (mode & 0004) != 0 || (uid == ImageRecipe.USER_ID && (mode & 0400) != 0);
+    } catch (IOException | UnsupportedOperationException e) {
+      return true;
+    }
   }
 
   /** The container of {@code target}'s volunteer. */
