@@ -63,11 +63,10 @@ public final class ProtocolWriter {
       writeToken(token, 0);
       return;
     }
-    byte[] wire = compress ? Lzo.compress(body, length) : body;
-    int wireLength = compress ? wire.length : length;
-    writeToken(token, wireLength);
-    out.write(wire, 0, wireLength);
-    bytesWritten += wireLength;
+    Lzo.Block wire = compress ? Lzo.compressBlock(body, length) : new Lzo.Block(body, length);
+    writeToken(token, wire.length());
+    out.write(wire.bytes(), 0, wire.length());
+    bytesWritten += wire.length();
   }
 
   /** A token whose body is a file's contents; a missing file is an empty item. */
