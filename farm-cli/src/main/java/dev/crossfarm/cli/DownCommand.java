@@ -15,9 +15,41 @@ import picocli.CommandLine.Command;
       "volunteer processes. Nothing that crossfarm did not create is touched."
     })
 final class DownCommand implements Callable<Integer> {
+
+  @picocli.CommandLine.Option(
+      names = "--swarm",
+      description =
+          "Also remove the farm from the swarm this engine manages: its services, node labels and"
+              + " private registry (the swarm itself stays as it was).")
+  boolean swarm;
+
   @Override
   public Integer call() throws IOException {
     try (FarmMode mode = FarmMode.detect()) {
+      if (swarm) {
+        var farm =
+            mode.swarm()
+                .orElseThrow(
+                    () ->
+                        new ExitException(
+                            Farm.FAILURE, "--swarm: this Docker engine does not manage a swarm"));
+        int services = farm.down();
+        boolean registry =
+            new dev.crossfarm.cli.swarm.SwarmRegistry(
+                    dev.crossfarm.cli.farm.NativeFarm.defaultStateDir(), Farm::progress)
+                .stop();
+        Farm.progress(
+            "swarm: removed "
+                + services
+                + " service(s) and the node labels"
+                + (registry ? ", stopped the private registry" : ""));
+      } else {
+        mode.swarm()
+            .filter(f -> f.list().size() > 0)
+            .ifPresent(
+                f ->
+                    Farm.progress("the swarm's volunteers stay: 'farm down --swarm' removes them"));
+      }
       int containers = mode.docker().map(d -> d.down()).orElse(0);
       int processes = mode.nativeFarm.down();
       if (mode.nativeFarm.stopAdvertiser()) {

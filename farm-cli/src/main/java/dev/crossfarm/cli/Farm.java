@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       LogsCommand.class,
       HostsCommand.class,
       AdvertiseCommand.class,
+      NodeCommand.class,
       ImageCommand.class,
       DaemonCommand.class,
       HealthCommand.class,

@@ -6,6 +6,7 @@ import dev.crossfarm.cli.farm.NativeFarm;
 import dev.crossfarm.cli.farm.Volunteer;
 import dev.crossfarm.cli.image.AppJars;
 import dev.crossfarm.cli.image.ImageRecipe;
+import dev.crossfarm.cli.swarm.SwarmFarm;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -45,9 +46,23 @@ final class FarmMode implements AutoCloseable {
     return engine.map(e -> new DockerFarm(e, Farm::progress));
   }
 
+  /** The farm on the swarm this engine manages, if it is a manager. */
+  Optional<SwarmFarm> swarm() {
+    return engine.flatMap(
+        e -> {
+          try {
+            SwarmFarm.managerAddress(e);
+            return Optional.of(new SwarmFarm(e, Farm::progress));
+          } catch (IllegalStateException notAManager) {
+            return Optional.empty();
+          }
+        });
+  }
+
   List<Volunteer> volunteers(ToolchainCatalog catalog) {
     List<Volunteer> all = new ArrayList<>();
     docker().ifPresent(d -> all.addAll(d.list()));
+    swarm().ifPresent(s -> all.addAll(s.list()));
     try {
       all.addAll(nativeFarm.list(catalog));
     } catch (IOException e) {

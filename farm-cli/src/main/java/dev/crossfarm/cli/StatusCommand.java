@@ -21,6 +21,33 @@ import picocli.CommandLine.Command;
       "image, slots, and jobs done and failed (from its stats page)."
     })
 final class StatusCommand implements Callable<Integer> {
+
+  /**
+   * Volunteers of one target with different compilers (a rolling update under way, or a node left
+   * behind) can give a build objects from two compiler versions.
+   */
+  private static void warnVersionDrift(List<Volunteer> volunteers) {
+    Map<String, java.util.Set<String>> versions = new java.util.TreeMap<>();
+    for (Volunteer v : volunteers) {
+      if (v.state().equals("running") && v.compilerVersion() != null) {
+        versions
+            .computeIfAbsent(v.target(), t -> new java.util.TreeSet<>())
+            .add(v.compilerVersion());
+      }
+    }
+    versions.forEach(
+        (target, vs) -> {
+          if (vs.size() > 1) {
+            System.err.println(
+                "farm: warning: "
+                    + target
+                    + " volunteers run different compiler versions ("
+                    + String.join(", ", vs)
+                    + "): a build may mix objects of both until the update has reached every node");
+          }
+        });
+  }
+
   @Override
   public Integer call() {
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
@@ -31,7 +58,7 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
       }
       System.out.printf(
-          "%-8s %-9s %-7s %-6s %-9s %-5s %-6s %-6s %s%n",
+          "%-8s %-9s %-16s %-6s %-9s %-5s %-6s %-6s %s%n",
           "TARGET", "HEALTH", "WHERE", "PORT", "GCC", "SLOTS", "DONE", "FAILED", "IMAGE");
       boolean allHealthy = true;
       for (Volunteer v : volunteers) {
@@ -65,9 +92,18 @@ final class StatusCommand implements Callable<Integer> {
           allHealthy = false;
         }
         System.out.printf(
-            "%-8s %-9s %-7s %-6d %-9s %-5d %-6s %-6s %s%n",
-            v.target(), health, v.where(), v.port(), version, v.jobs(), done, failed, v.image());
+            "%-8s %-9s %-16s %-6d %-9s %-5d %-6s %-6s %s%n",
+            v.target(),
+            health,
+            v.where().equals("swarm") ? "swarm:" + v.id() : v.where(),
+            v.port(),
+            version,
+            v.jobs(),
+            done,
+            failed,
+            v.image());
       }
+      warnVersionDrift(volunteers);
       ZeroconfReport.print(volunteers, catalog, mode.nativeFarm.advertiser().isPresent());
       return allHealthy ? 0 : Farm.FAILURE;
     }

@@ -1,13 +1,19 @@
 package dev.crossfarm.cli;
 
+import com.github.dockerjava.api.model.SwarmNode;
 import dev.crossfarm.cli.config.FarmConfig;
 import dev.crossfarm.cli.docker.DockerFarm;
+import dev.crossfarm.cli.docker.Engine;
 import dev.crossfarm.cli.farm.HealthProbe;
 import dev.crossfarm.cli.farm.HostsAdvice;
+import dev.crossfarm.cli.farm.NativeFarm;
+import dev.crossfarm.cli.farm.Volunteer;
 import dev.crossfarm.cli.farm.VolunteerSpec;
 import dev.crossfarm.cli.image.ImageBuildException;
 import dev.crossfarm.cli.image.ImageBuilder;
 import dev.crossfarm.cli.image.VolunteerImage;
+import dev.crossfarm.cli.swarm.SwarmFarm;
+import dev.crossfarm.cli.swarm.SwarmRegistry;
 import dev.crossfarm.daemon.job.InstalledToolchain;
 import dev.crossfarm.toolchain.Toolchain;
 import dev.crossfarm.toolchain.ToolchainCatalog;
@@ -56,6 +62,15 @@ final class UpCommand implements Callable<Integer> {
   boolean rebuild;
 
   @Option(
+      names = "--swarm",
+      description = {
+        "Run the farm on the Docker Swarm this engine manages (as 'engine: swarm' in farm.yaml):",
+        "one global service per target on the nodes labelled for it ('farm node label'),",
+        "images carried to the nodes through a private registry on the manager."
+      })
+  boolean swarm;
+
+  @Option(
       names = "--zeroconf",
       description = {
         "Announce the volunteers over mDNS for '+zeroconf' clients (as 'zeroconf: true' in",
@@ -82,6 +97,9 @@ final class UpCommand implements Callable<Integer> {
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
     FarmConfig farm = config.load(catalog);
     List<Toolchain> wanted = ConfigMixin.targets(catalog, farm, targets);
+    if (swarm || "swarm".equals(farm.engine())) {
+      return upSwarm(catalog, farm, wanted);
+    }
     int cores = Runtime.getRuntime().availableProcessors();
     Map<String, String> failures = new LinkedHashMap<>();
     try (FarmMode mode = FarmMode.detect()) {
@@ -141,6 +159,70 @@ final class UpCommand implements Callable<Integer> {
                 + ")");
       }
       printAdvice(mode, catalog);
+    }
+    failures.forEach((t, why) -> System.err.println("farm: could not start " + t + ": " + why));
+    return failures.isEmpty() ? 0 : Farm.FAILURE;
+  }
+
+  /**
+   * The farm on a swarm: the manager builds each image, ships it to its private registry, and
+   * creates or updates the target's global service; then every labelled node must answer.
+   */
+  private int upSwarm(ToolchainCatalog catalog, FarmConfig farm, List<Toolchain> wanted) {
+    Map<String, String> failures = new LinkedHashMap<>();
+    try (Engine engine = SwarmMode.manager()) {
+      SwarmFarm swarmFarm = new SwarmFarm(engine, Farm::progress);
+      SwarmRegistry registry = new SwarmRegistry(NativeFarm.defaultStateDir(), Farm::progress);
+      String registryAddress;
+      try {
+        registryAddress = registry.ensure(SwarmFarm.managerAddress(engine));
+      } catch (IOException e) {
+        throw new ExitException(Farm.FAILURE, e.getMessage());
+      }
+      for (Toolchain t : wanted) {
+        // no --jobs unless farm.yaml sets it: each node's daemon takes its own cores + 2
+        VolunteerSpec spec = spec(t, farm, 0);
+        try {
+          VolunteerImage image = ImageCommand.builder(engine, farm).ensure(t, rebuild);
+          String shipped = registry.ship(engine, image.reference(), registryAddress);
+          SwarmFarm.Change change = swarmFarm.up(spec, shipped);
+          Farm.progress(
+              t.name() + ": service crossfarm-" + t.name() + " " + change.name().toLowerCase());
+        } catch (ImageBuildException | IOException e) {
+          failures.put(t.name(), e.getMessage());
+          continue;
+        }
+        List<SwarmNode> nodes = swarmFarm.nodesFor(t.name());
+        if (nodes.isEmpty()) {
+          Farm.progress(
+              t.name()
+                  + ": no node serves it yet; a node gets it when labelled: farm node label NODE"
+                  + " --targets "
+                  + t.name());
+        }
+        for (SwarmNode node : nodes) {
+          String address = node.getStatus().getAddress();
+          String name = node.getDescription().getHostname();
+          HealthProbe.Result health =
+              HealthProbe.await(
+                  address, spec.port(), t, spec.auth() != null, Duration.ofSeconds(waitSeconds));
+          if (health.healthy()) {
+            Farm.progress(t.name() + " on " + name + ": answers on " + address + ":" + spec.port());
+          } else {
+            failures.put(
+                t.name() + " on " + name,
+                "not healthy after " + waitSeconds + "s: " + health.problem());
+          }
+        }
+      }
+      List<Volunteer> volunteers = swarmFarm.list();
+      Map<String, String> lines = HostsAdvice.hostsByTarget(volunteers, null, ",lzo");
+      if (!lines.isEmpty()) {
+        System.out.println("Clients of this farm:");
+        lines.forEach(
+            (target, line) ->
+                System.out.println("  " + target + ": export DISTCC_HOSTS='" + line + "'"));
+      }
     }
     failures.forEach((t, why) -> System.err.println("farm: could not start " + t + ": " + why));
     return failures.isEmpty() ? 0 : Farm.FAILURE;

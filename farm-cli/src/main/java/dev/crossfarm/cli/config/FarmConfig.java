@@ -14,22 +14,28 @@ import java.util.Map;
  * per-target:
  *   aarch64: {port: 3636, memory: 4g, cpus: 4}
  * image: {suite: bookworm}
+ * engine: swarm        # docker (default: containers of this engine, else native), native, swarm
  * </pre>
  */
 public record FarmConfig(
     List<String> targets,
     TargetConfig defaults,
     @JsonProperty("per-target") Map<String, TargetConfig> perTarget,
-    ImageConfig image) {
+    ImageConfig image,
+    String engine) {
 
   public static final FarmConfig DEFAULT =
-      new FarmConfig(List.of("armv7h", "aarch64"), null, null, null);
+      new FarmConfig(List.of("armv7h", "aarch64"), null, null, null, null);
 
   public FarmConfig {
     targets = targets == null || targets.isEmpty() ? DEFAULT_TARGETS : List.copyOf(targets);
     defaults = defaults == null ? TargetConfig.DEFAULTS : defaults;
     perTarget = perTarget == null ? Map.of() : Map.copyOf(perTarget);
     image = image == null ? ImageConfig.DEFAULT : image;
+    if (engine != null && !List.of("docker", "native", "swarm").contains(engine)) {
+      throw new IllegalArgumentException(
+          "engine must be docker, native or swarm, not '" + engine + "'");
+    }
   }
 
   private static final List<String> DEFAULT_TARGETS = List.of("armv7h", "aarch64");

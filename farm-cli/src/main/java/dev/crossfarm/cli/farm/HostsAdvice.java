@@ -68,7 +68,14 @@ public final class HostsAdvice {
           List<String> entries = new ArrayList<>();
           vs.stream()
               .sorted((a, b) -> Integer.compare(b.jobs(), a.jobs()))
-              .forEach(v -> entries.add(entry.of(v, host != null ? host : v.host(), options)));
+              // a swarm volunteer is reached at its own node's address
+              .forEach(
+                  v ->
+                      entries.add(
+                          entry.of(
+                              v,
+                              host != null && !v.where().equals("swarm") ? host : v.host(),
+                              options)));
           lines.put(target, String.join(" ", entries));
         });
     return lines;
