@@ -183,7 +183,7 @@ public final class DockerFarm {
    * The engine's own health check: a real compile through the volunteer ({@code farm health}), once
    * a minute; {@code farm up} does not wait for it, it probes from outside.
    */
-  public static HealthCheck healthCheck(VolunteerSpec spec) {
+  private static HealthCheck healthCheck(VolunteerSpec spec) {
     return new HealthCheck()
         .withTest(cmd(ImageRecipe.healthInImage(spec.toolchain(), spec.auth() != null)))
         .withInterval(TimeUnit.SECONDS.toNanos(60))

@@ -142,7 +142,10 @@ public final class SwarmFarm {
             .withInit(true)
             .withReadOnly(true)
             .withMounts(mounts)
-            .withHealthCheck(DockerFarm.healthCheck(spec))
+            // no engine health check here: swarm holds a task in "starting" until the first
+            // check passes (a minute at the containers' interval; 20.10 has no start interval),
+            // which would also stall every rolling update. A daemon that exits is restarted
+            // (condition any); farm status and top probe every node with a real compile.
             .withLabels(Map.of(Labels.FARM, SWARM, Labels.TARGET, spec.target()));
     ResourceSpecs limits = new ResourceSpecs();
     if (spec.memoryBytes() != null) {
