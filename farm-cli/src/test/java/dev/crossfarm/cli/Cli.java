@@ -71,6 +71,30 @@ final class Cli {
     return run(dir, Map.of(), 900, List.of(command));
   }
 
+  /** A free TCP port on loopback. */
+  static int freeLoopbackPort() throws IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * Waits (10 s at most) until {@code process} listens on 127.0.0.1:{@code port}; false if it did
+   * not.
+   */
+  static boolean awaitPort(int port, Process process) throws InterruptedException {
+    for (int i = 0; i < 100 && process.isAlive(); i++) {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+        return true;
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    return false;
+  }
+
   /** A stock client bound to {@code hosts} with local fallback on or off. */
   static Map<String, String> distcc(String hosts, Path dir, boolean fallback) throws IOException {
     Files.createDirectories(dir);

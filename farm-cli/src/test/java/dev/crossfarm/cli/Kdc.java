@@ -1,9 +1,5 @@
 package dev.crossfarm.cli;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -33,10 +29,7 @@ final class Kdc implements AutoCloseable {
 
   static Kdc start(Path dir, String... users) throws Exception {
     Files.createDirectories(dir);
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = Cli.freeLoopbackPort();
     Files.writeString(
         dir.resolve("krb5.conf"),
         String.join(
@@ -92,17 +85,12 @@ final class Kdc implements AutoCloseable {
             .redirectOutput(dir.resolve("kdc.out").toFile());
     pb.environment().putAll(env);
     Kdc kdc = new Kdc(dir, pb.start());
-    for (int i = 0; i < 100; i++) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return kdc;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
+    if (!Cli.awaitPort(port, kdc.process)) {
+      kdc.close();
+      throw new IllegalStateException(
+          "krb5kdc did not listen: " + Files.readString(dir.resolve("kdc.out")));
     }
-    kdc.close();
-    throw new IllegalStateException(
-        "krb5kdc did not listen: " + Files.readString(dir.resolve("kdc.out")));
+    return kdc;
   }
 
   private static Map<String, String> env(Path dir) {

@@ -14,11 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivilegedExceptionAction;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import javax.security.auth.Subject;
 import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.Configuration;
@@ -103,29 +101,9 @@ class KerberosIT {
 
   @Test
   void aliceOnTheWhitelistBuildsLuaWithObjectsIdenticalToLocal() throws Exception {
-    Path lua = Cli.copyLua(work.resolve("lua"));
-    Path src = lua.resolve("src");
-    Cli.run(src, Map.of(), 600, List.of("make", "-s", "-j2", "linux", "CC=gcc -std=gnu99"))
-        .ok("local build");
-    Path local = Files.createDirectories(work.resolve("local"));
-    for (Path o : objects(src)) {
-      Files.copy(o, local.resolve(o.getFileName().toString()));
-    }
-    Cli.run(src, Map.of(), 60, List.of("make", "-s", "clean")).ok("make clean");
-    Cli.run(
-            src,
-            clientEnv("alice", ",lzo,auth=localhost", "dcc-lua"),
-            900,
-            List.of("make", "-s", "-j4", "linux", "CC=distcc gcc -std=gnu99"))
-        .ok("lua as alice");
-    List<String> differ = new ArrayList<>();
-    for (Path o : objects(local)) {
-      if (Files.mismatch(o, src.resolve(o.getFileName().toString())) != -1) {
-        differ.add(o.getFileName().toString());
-      }
-    }
-    assertTrue(objects(local).size() >= 30);
-    assertEquals(List.of(), differ);
+    LuaBuild lua = LuaBuild.reference(work, "gcc -std=gnu99");
+    lua.throughDistcc(clientEnv("alice", ",lzo,auth=localhost", "dcc-lua"), "4").ok("lua as alice");
+    assertEquals(List.of(), lua.differing());
     assertTrue(Files.readString(daemon.log).contains("authenticated as alice@" + Kdc.REALM));
   }
 
@@ -236,11 +214,5 @@ class KerberosIT {
               ctx.requestSequenceDet(true);
               return ctx.initSecContext(new byte[0], 0, 0);
             });
-  }
-
-  private static List<Path> objects(Path dir) throws Exception {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.toString().endsWith(".o")).sorted().toList();
-    }
   }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -70,30 +69,10 @@ class SshTransportIT {
 
   @Test
   void luaBuildsOverSshWithEveryObjectIdenticalToALocalCompile() throws Exception {
-    Path lua = Cli.copyLua(work.resolve("lua"));
-    Path src = lua.resolve("src");
-    Cli.run(src, Map.of(), 600, List.of("make", "-s", "-j2", "linux", "CC=gcc -std=gnu99"))
-        .ok("local build");
-    Path local = Files.createDirectories(work.resolve("local"));
-    List<Path> objects = objects(src);
-    for (Path o : objects) {
-      Files.copy(o, local.resolve(o.getFileName().toString()));
-    }
-    Cli.run(src, Map.of(), 60, List.of("make", "-s", "clean")).ok("make clean");
-    Cli.run(
-            src,
-            sshd.clientEnv(host(",lzo"), work.resolve("dcc-lua")),
-            900,
-            List.of("make", "-s", "-j4", "linux", "CC=distcc gcc -std=gnu99"))
+    LuaBuild lua = LuaBuild.reference(work, "gcc -std=gnu99");
+    lua.throughDistcc(sshd.clientEnv(host(",lzo"), work.resolve("dcc-lua")), "4")
         .ok("lua over SSH");
-    assertTrue(objects.size() >= 30, "lua has " + objects.size() + " objects");
-    List<String> differ = new ArrayList<>();
-    for (Path o : objects(local)) {
-      if (Files.mismatch(o, src.resolve(o.getFileName().toString())) != -1) {
-        differ.add(o.getFileName().toString());
-      }
-    }
-    assertEquals(List.of(), differ, "objects that differ from the local compile");
+    assertEquals(List.of(), lua.differing(), "objects that differ from the local compile");
     String log = Files.readString(work.resolve("inetd.log"));
     assertTrue(
         log.isEmpty() || !log.contains("COMPILE_OK"),
@@ -135,11 +114,5 @@ class SshTransportIT {
             List.of("distcc", "gcc", "-c", "a.c", "-o", "a.o"))
         .ok("one job over SSH");
     assertEquals(-1, Files.mismatch(dir.resolve("local.o"), dir.resolve("a.o")));
-  }
-
-  private static List<Path> objects(Path dir) throws Exception {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.toString().endsWith(".o")).sorted().toList();
-    }
   }
 }

@@ -1,9 +1,6 @@
 package dev.crossfarm.cli;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,10 +29,7 @@ final class Sshd implements AutoCloseable {
       Cli.run(dir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key).ok("ssh-keygen");
     }
     Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = Cli.freeLoopbackPort();
     Files.writeString(
         dir.resolve("sshd_config"),
         String.join(
@@ -75,17 +69,12 @@ final class Sshd implements AutoCloseable {
             .redirectOutput(dir.resolve("sshd.out").toFile())
             .start();
     Sshd sshd = new Sshd(dir, port, p);
-    for (int i = 0; i < 100; i++) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return sshd;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
+    if (!Cli.awaitPort(port, p)) {
+      sshd.close();
+      throw new IllegalStateException(
+          "sshd did not listen on " + port + ": " + Files.readString(dir.resolve("sshd.log")));
     }
-    sshd.close();
-    throw new IllegalStateException(
-        "sshd did not listen on " + port + ": " + Files.readString(dir.resolve("sshd.log")));
+    return sshd;
   }
 
   /** DISTCC_SSH for this server, sharing one master connection (ControlMaster) between jobs. */

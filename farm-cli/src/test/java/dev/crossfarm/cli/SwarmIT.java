@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.cli.docker.Engine;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,32 +68,15 @@ class SwarmIT {
     Cli.Run up = Cli.farm(work, Map.of(), "up", "--swarm", "aarch64").ok("farm up --swarm aarch64");
     assertTrue(up.err().contains("aarch64 on " + node + ": answers on 127.0.0.1:3636"), up.err());
     assertTrue(up.err().contains("shipped "), up.err());
-    Path lua = Cli.copyLua(work.resolve("lua"));
-    Path src = lua.resolve("src");
-    List<String> make =
-        List.of(
-            "make",
-            "-s",
-            "-j4",
-            "linux",
+    LuaBuild lua =
+        LuaBuild.reference(
+            work,
+            "aarch64-linux-gnu-gcc -std=gnu99",
             "AR=aarch64-linux-gnu-ar rcu",
             "RANLIB=aarch64-linux-gnu-ranlib");
-    Cli.run(src, Map.of(), 600, concat(make, "CC=aarch64-linux-gnu-gcc -std=gnu99")).ok("local");
-    Path local = Files.createDirectories(work.resolve("local"));
-    for (Path o : objects(src)) {
-      Files.copy(o, local.resolve(o.getFileName().toString()));
-    }
-    Cli.run(src, Map.of(), 60, List.of("make", "-s", "clean")).ok("clean");
-    Cli.run(
-            src,
-            Cli.distcc("127.0.0.1:3636/4,lzo", work.resolve("dcc"), false),
-            900,
-            concat(make, "CC=distcc aarch64-linux-gnu-gcc -std=gnu99"))
+    lua.throughDistcc(Cli.distcc("127.0.0.1:3636/4,lzo", work.resolve("dcc"), false), "4")
         .ok("lua through the swarm");
-    assertTrue(objects(local).size() >= 30);
-    for (Path o : objects(local)) {
-      assertEquals(-1, Files.mismatch(o, src.resolve(o.getFileName().toString())), o.toString());
-    }
+    assertEquals(List.of(), lua.differing());
   }
 
   @Test
@@ -136,15 +117,5 @@ class SwarmIT {
     assertTrue(
         Cli.run(work, "sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/5000").exit() != 0,
         "the private registry is stopped");
-  }
-
-  private static List<String> concat(List<String> a, String b) {
-    return Stream.concat(a.stream(), Stream.of(b)).toList();
-  }
-
-  private static List<Path> objects(Path dir) throws Exception {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.toString().endsWith(".o")).sorted().toList();
-    }
   }
 }

@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.cli.docker.Engine;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -34,43 +30,27 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ZeroconfContainerIT {
 
-  private static final String HOST = "10.253.9.2";
-  private static final String SUBTYPE = "_aarch64-linux-gnu--12._sub._distcc._tcp";
+  private static final String SUBTYPE = MdnsLan.subtype("aarch64-linux-gnu", "12");
 
-  private final String clientNs = "cfzk" + ProcessHandle.current().pid();
   private Engine engine;
   private Path work;
-  private Path link;
-  private String bus;
-  private final List<Path> distccDirs = new ArrayList<>();
+  private MdnsLan lan;
 
   @BeforeAll
   void lanAndFarm(@TempDir Path work) throws Exception {
     this.work = work;
     engine = DockerEngine.require();
-    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-    link = work.resolve("mdns-link.sh");
-    try (InputStream script = getClass().getResourceAsStream("mdns-link.sh")) {
-      Files.copy(script, link);
-    }
-    bus =
-        Cli.run(
-                work,
-                Map.of(),
-                60,
-                List.of(
-                    "bash",
-                    link.toString(),
-                    "up",
-                    work.resolve("lan").toString(),
-                    clientNs,
-                    "host"))
-            .ok("the client's namespace and avahi-daemon (root is needed)")
-            .out()
-            .trim();
+    lan = MdnsLan.up(work, "cfzk" + ProcessHandle.current().pid(), "host");
     Cli.farm(work, Map.of(), "down").ok("farm down before the test");
     Cli.Run up =
-        Cli.farm(work, Map.of(), "up", "aarch64", "--zeroconf", "--zeroconf-address", HOST)
+        Cli.farm(
+                work,
+                Map.of(),
+                "up",
+                "aarch64",
+                "--zeroconf",
+                "--zeroconf-address",
+                MdnsLan.VOLUNTEER)
             .ok("farm up aarch64 --zeroconf");
     assertTrue(up.err().contains("zeroconf: announcing the containers"), up.err());
   }
@@ -81,28 +61,17 @@ class ZeroconfContainerIT {
       return;
     }
     Cli.farm(work, Map.of(), "down");
-    ZeroconfIT.stopBrowsers(distccDirs);
-    Cli.run(
-        work,
-        Map.of(),
-        60,
-        List.of("bash", link.toString(), "down", work.resolve("lan").toString(), clientNs, "host"));
+    if (lan != null) {
+      lan.close();
+    }
     engine.close();
-  }
-
-  private List<String> browse() {
-    return ZeroconfIT.browse(work, clientNs, bus, SUBTYPE, HOST, 3636);
   }
 
   @Test
   @Order(1)
   void theClientsLanSeesTheContainersRecordsOnTheHostsAddress() throws Exception {
-    List<String> seen = List.of();
-    for (int i = 0; i < 40 && seen.isEmpty(); i++) {
-      seen = browse();
-      Thread.sleep(500);
-    }
-    assertFalse(seen.isEmpty(), "no " + SUBTYPE + " record for " + HOST + ":3636");
+    List<String> seen = lan.browseUntilSeen(SUBTYPE, MdnsLan.VOLUNTEER, 3636);
+    assertFalse(seen.isEmpty(), "no " + SUBTYPE + " record for " + MdnsLan.VOLUNTEER + ":3636");
     assertTrue(seen.get(0).contains("\"cc_version=12\""), seen.get(0));
     assertTrue(seen.get(0).contains("\"cc_machine=aarch64-linux-gnu\""), seen.get(0));
     Cli.Run status = Cli.farm(work, Map.of(), "status").ok("farm status");
@@ -122,17 +91,12 @@ class ZeroconfContainerIT {
     Files.writeString(dir.resolve("p.c"), "int p(int x){return x*5+2;}\n");
     Cli.run(dir, "aarch64-linux-gnu-gcc", "-O2", "-c", "p.c", "-o", "local.o")
         .ok("local cross compile");
-    Path distccDir = Files.createDirectories(work.resolve("dcc-pi"));
-    distccDirs.add(distccDir);
-    Map<String, String> env = new HashMap<>(Cli.distcc("+zeroconf", distccDir, false));
-    env.remove("DISTCC_BACKOFF_PERIOD");
-    env.put("PATH", bin + ":" + System.getenv("PATH"));
-    List<String> cmd =
-        new ArrayList<>(
-            List.of("ip", "netns", "exec", clientNs, "env", "DBUS_SYSTEM_BUS_ADDRESS=" + bus));
-    env.forEach((k, v) -> cmd.add(k + "=" + v));
-    cmd.addAll(List.of("distcc", "aarch64-linux-gnu-gcc", "-O2", "-c", "p.c", "-o", "p.o"));
-    Cli.run(dir, Map.of(), 60, cmd).ok("+zeroconf job from the client's LAN");
+    lan.zeroconfClient(
+            dir,
+            "dcc-pi",
+            Map.of("PATH", bin + ":" + System.getenv("PATH")),
+            List.of("distcc", "aarch64-linux-gnu-gcc", "-O2", "-c", "p.c", "-o", "p.o"))
+        .ok("+zeroconf job from the client's LAN");
     assertEquals(-1, Files.mismatch(dir.resolve("local.o"), dir.resolve("p.o")));
   }
 
@@ -140,10 +104,10 @@ class ZeroconfContainerIT {
   @Order(3)
   void theRecordsGoWhenTheContainerStops() throws Exception {
     engine.client().stopContainerCmd("crossfarm-aarch64").withTimeout(10).exec();
-    List<String> seen = browse();
+    List<String> seen = lan.browse(SUBTYPE, MdnsLan.VOLUNTEER, 3636);
     for (int i = 0; i < 30 && !seen.isEmpty(); i++) {
       Thread.sleep(500);
-      seen = browse();
+      seen = lan.browse(SUBTYPE, MdnsLan.VOLUNTEER, 3636);
     }
     assertEquals(List.of(), seen, "records still announced for a stopped volunteer");
   }

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,48 +31,21 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ZeroconfIT {
 
-  private static final String VOLUNTEER = "10.253.9.2";
-
-  private final String clientNs = "cfzc" + ProcessHandle.current().pid();
-  private final String volunteerNs = "cfzv" + ProcessHandle.current().pid();
   private Path work;
-  private Path link;
-  private String bus;
+  private MdnsLan lan;
   private Process daemon;
-  private final List<Path> distccDirs = new ArrayList<>();
 
   @BeforeAll
   void lanAndVolunteer(@TempDir Path work) throws Exception {
     this.work = work;
-    // avahi-daemon drops to its own user and must reach the bus socket under this directory
-    Files.setPosixFilePermissions(
-        work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    link = work.resolve("mdns-link.sh");
-    try (InputStream script = getClass().getResourceAsStream("mdns-link.sh")) {
-      Files.copy(script, link);
-    }
-    bus =
-        Cli.run(
-                work,
-                Map.of(),
-                60,
-                List.of(
-                    "bash",
-                    link.toString(),
-                    "up",
-                    work.resolve("lan").toString(),
-                    clientNs,
-                    volunteerNs))
-            .ok("the namespaces, D-Bus and avahi-daemon (root is needed)")
-            .out()
-            .trim();
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
+    long pid = ProcessHandle.current().pid();
+    lan = MdnsLan.up(work, "cfzc" + pid, "cfzv" + pid);
+    daemon =
+        new ProcessBuilder(
                 "ip",
                 "netns",
                 "exec",
-                volunteerNs,
+                lan.volunteerNs,
                 Cli.FARM.toString(),
                 "daemon",
                 "--toolchain",
@@ -84,7 +54,7 @@ class ZeroconfIT {
                 "--port",
                 "3632",
                 "--listen",
-                VOLUNTEER,
+                MdnsLan.VOLUNTEER,
                 "--allow",
                 "10.253.9.0/24",
                 "--jobs",
@@ -92,107 +62,51 @@ class ZeroconfIT {
                 "--job-dir",
                 work.toString(),
                 "--log-file",
-                work.resolve("daemon.log").toString()));
-    daemon =
-        new ProcessBuilder(cmd)
+                work.resolve("daemon.log").toString())
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("daemon.out").toFile())
             .start();
-    for (int i = 0; i < 300; i++) {
-      if (Files.exists(work.resolve("daemon.log"))
-          && Files.readString(work.resolve("daemon.log")).contains("allowing")) {
-        return;
-      }
+    for (int i = 0; i < 300 && !log().contains("allowing"); i++) {
       assertTrue(daemon.isAlive(), () -> read(work.resolve("daemon.out")));
       Thread.sleep(100);
     }
   }
 
   @AfterAll
-  void down() throws Exception {
+  void down() {
     if (daemon != null) {
       daemon.destroyForcibly();
     }
-    stopBrowsers(distccDirs);
-    Cli.run(
-        work,
-        Map.of(),
-        60,
-        List.of(
-            "bash",
-            link.toString(),
-            "down",
-            work.resolve("lan").toString(),
-            clientNs,
-            volunteerNs));
+    if (lan != null) {
+      lan.close();
+    }
+  }
+
+  private String log() {
+    return read(work.resolve("daemon.log"));
   }
 
   private static String read(Path p) {
     try {
-      return Files.readString(p);
+      return Files.exists(p) ? Files.readString(p) : "";
     } catch (IOException e) {
       return e.toString();
     }
-  }
-
-  private List<String> browse(String subtype) {
-    return browse(work, clientNs, bus, subtype, VOLUNTEER, 3632);
-  }
-
-  /** avahi-browse's resolved records of {@code subtype} in a client's namespace for one address. */
-  static List<String> browse(
-      Path work, String ns, String bus, String subtype, String address, int port) {
-    String out =
-        Cli.run(
-                work,
-                Map.of(),
-                30,
-                List.of(
-                    "ip",
-                    "netns",
-                    "exec",
-                    ns,
-                    "env",
-                    "DBUS_SYSTEM_BUS_ADDRESS=" + bus,
-                    "timeout",
-                    "10",
-                    "avahi-browse",
-                    "-rtp",
-                    subtype))
-            .out();
-    return out.lines()
-        .filter(l -> l.startsWith("=") && l.contains(";" + address + ";" + port + ";"))
-        .toList();
-  }
-
-  private List<String> browseUntilSeen(String subtype) throws InterruptedException {
-    for (int i = 0; i < 30; i++) {
-      List<String> seen = browse(subtype);
-      if (!seen.isEmpty()) {
-        return seen;
-      }
-      Thread.sleep(500);
-    }
-    return List.of();
-  }
-
-  private static String label(String s) {
-    return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "-");
-  }
-
-  private String stockSubtype(String machine, String version) {
-    return "_" + label(machine) + "--" + label(version) + "._sub._distcc._tcp";
   }
 
   private String cc(String option) {
     return Cli.run(work, "cc", option).ok("cc " + option).out().trim();
   }
 
+  private List<String> seen(String subtype) throws InterruptedException {
+    return lan.browseUntilSeen(subtype, MdnsLan.VOLUNTEER, 3632);
+  }
+
   @Test
   @Order(1)
   void avahiSeesStocksSubtypeAndTxtForTheDebianAndTheArchTriple() throws Exception {
     String version = cc("-dumpversion");
-    List<String> debian = browseUntilSeen(stockSubtype(cc("-dumpmachine"), version));
+    List<String> debian = seen(MdnsLan.subtype(cc("-dumpmachine"), version));
     assertFalse(debian.isEmpty(), "no record of the client's own subtype");
     String record = debian.get(0);
     for (String txt :
@@ -206,7 +120,7 @@ class ZeroconfIT {
             "\"cc_machine=" + cc("-dumpmachine") + "\"")) {
       assertTrue(record.contains(txt), txt + " in " + record);
     }
-    assertFalse(browseUntilSeen(stockSubtype("x86_64-pc-linux-gnu", version)).isEmpty());
+    assertFalse(seen(MdnsLan.subtype("x86_64-pc-linux-gnu", version)).isEmpty());
   }
 
   @Test
@@ -215,16 +129,16 @@ class ZeroconfIT {
     Path dir = Files.createDirectories(work.resolve("z"));
     Files.writeString(dir.resolve("z.c"), "int z(int x){return x*7;}\n");
     Cli.run(dir, "gcc", "-c", "z.c", "-o", "local.o").ok("local compile");
-    Cli.Run run = client(dir, "dcc-found", List.of("distcc", "gcc", "-c", "z.c", "-o", "z.o"));
-    run.ok("+zeroconf job");
+    lan.zeroconfClient(
+            dir, "dcc-found", Map.of(), List.of("distcc", "gcc", "-c", "z.c", "-o", "z.o"))
+        .ok("+zeroconf job");
     assertEquals(-1, Files.mismatch(dir.resolve("local.o"), dir.resolve("z.o")));
     // the job line is written after the reply: wait for it
-    String log = "";
-    for (int i = 0; i < 50 && !log.contains(" z.c"); i++) {
+    for (int i = 0; i < 50 && !log().contains(" z.c"); i++) {
       Thread.sleep(100);
-      log = read(work.resolve("daemon.log"));
     }
-    assertTrue(log.contains("client: 10.253.9.1:") && log.contains("COMPILE_OK"), log);
+    assertTrue(
+        log().contains("client: " + MdnsLan.CLIENT + ":") && log().contains("COMPILE_OK"), log());
   }
 
   @Test
@@ -240,57 +154,26 @@ class ZeroconfIT {
     bin.resolve("cc").toFile().setExecutable(true);
     Files.writeString(dir.resolve("d.c"), "int d(void){return 9;}\n");
     Cli.Run run =
-        client(
+        lan.zeroconfClient(
             dir,
             "dcc-drift",
-            List.of(
-                "env",
-                "PATH=" + bin + ":" + System.getenv("PATH"),
-                "distcc",
-                "gcc",
-                "-c",
-                "d.c",
-                "-o",
-                "d.o"));
+            Map.of("PATH", bin + ":" + System.getenv("PATH")),
+            List.of("distcc", "gcc", "-c", "d.c", "-o", "d.o"));
     assertNotEquals(0, run.exit(), "no volunteer offered, no local fallback");
     assertFalse(Files.exists(dir.resolve("d.o")));
-    String log = read(work.resolve("daemon.log"));
-    assertFalse(log.contains("d.c"), "nothing reached the volunteer: " + log + run.err());
+    assertFalse(log().contains("d.c"), "nothing reached the volunteer: " + log() + run.err());
   }
 
   @Test
   @Order(4)
   void theRecordsGoWhenTheVolunteerStops() throws Exception {
-    String subtype = stockSubtype(cc("-dumpmachine"), cc("-dumpversion"));
-    assertFalse(browseUntilSeen(subtype).isEmpty());
+    String subtype = MdnsLan.subtype(cc("-dumpmachine"), cc("-dumpversion"));
+    assertFalse(seen(subtype).isEmpty());
     daemon.destroy(); // SIGTERM
     assertTrue(daemon.waitFor(60, TimeUnit.SECONDS));
-    List<String> left = browse(subtype);
-    assertEquals(List.of(), left, "records still announced after the volunteer stopped");
-  }
-
-  private Cli.Run client(Path dir, String dcc, List<String> command) throws IOException {
-    Path distccDir = Files.createDirectories(work.resolve(dcc));
-    distccDirs.add(distccDir);
-    Map<String, String> env = new HashMap<>(Cli.distcc("+zeroconf", distccDir, false));
-    env.remove("DISTCC_BACKOFF_PERIOD");
-    List<String> cmd =
-        new ArrayList<>(
-            List.of("ip", "netns", "exec", clientNs, "env", "DBUS_SYSTEM_BUS_ADDRESS=" + bus));
-    env.forEach((k, v) -> cmd.add(k + "=" + v));
-    cmd.addAll(command);
-    return Cli.run(dir, Map.of(), 60, cmd);
-  }
-
-  /** The stock client leaves a zeroconf browser running per DISTCC_DIR; end ours. */
-  static void stopBrowsers(List<Path> distccDirs) {
-    ProcessHandle.allProcesses()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/distcc")).orElse(false))
-        .filter(
-            p -> {
-              String env = read(Path.of("/proc", Long.toString(p.pid()), "environ"));
-              return distccDirs.stream().anyMatch(d -> env.contains("DISTCC_DIR=" + d + "\0"));
-            })
-        .forEach(ProcessHandle::destroy);
+    assertEquals(
+        List.of(),
+        lan.browse(subtype, MdnsLan.VOLUNTEER, 3632),
+        "records still announced after the volunteer stopped");
   }
 }

@@ -228,9 +228,12 @@ public final class SwarmFarm {
         throw new IllegalArgumentException(node + ": " + refusal);
       }
     }
+    setTargets(n, targets.stream().map(Toolchain::name).toList());
+  }
+
+  private void setTargets(SwarmNode n, List<String> targets) {
     var spec = n.getSpec();
-    spec.withLabels(
-        NodeTargets.relabel(spec.getLabels(), targets.stream().map(Toolchain::name).toList()));
+    spec.withLabels(NodeTargets.relabel(spec.getLabels(), targets));
     engine
         .client()
         .updateSwarmNodeCmd()
@@ -347,15 +350,7 @@ public final class SwarmFarm {
     }
     for (SwarmNode n : nodes()) {
       if (!NodeTargets.of(n.getSpec().getLabels()).isEmpty()) {
-        var spec = n.getSpec();
-        spec.withLabels(NodeTargets.relabel(spec.getLabels(), List.of()));
-        engine
-            .client()
-            .updateSwarmNodeCmd()
-            .withSwarmNodeId(n.getId())
-            .withVersion(n.getVersion().getIndex())
-            .withSwarmNodeSpec(spec)
-            .exec();
+        setTargets(n, List.of());
       }
     }
     return services.size();
