@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,7 +63,7 @@ final class AdvertiseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DaemonLogging.configure(null, java.util.logging.Level.INFO);
+    DaemonLogging.configure(null, Level.INFO);
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
     Optional<Engine> engine = Engine.connect();
     if (engine.isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.crossfarm.cli;
 
+import dev.crossfarm.cli.farm.NativeFarm;
+import dev.crossfarm.cli.swarm.SwarmRegistry;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,10 +36,7 @@ final class DownCommand implements Callable<Integer> {
                         new ExitException(
                             Farm.FAILURE, "--swarm: this Docker engine does not manage a swarm"));
         int services = farm.down();
-        boolean registry =
-            new dev.crossfarm.cli.swarm.SwarmRegistry(
-                    dev.crossfarm.cli.farm.NativeFarm.defaultStateDir(), Farm::progress)
-                .stop();
+        boolean registry = new SwarmRegistry(NativeFarm.defaultStateDir(), Farm::progress).stop();
         Farm.progress(
             "swarm: removed "
                 + services

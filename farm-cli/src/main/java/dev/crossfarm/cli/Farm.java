@@ -1,6 +1,8 @@
 package dev.crossfarm.cli;
 
 import dev.crossfarm.daemon.ExitCode;
+import java.io.IOException;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -94,10 +96,10 @@ public final class Farm {
   /** The project version, from the jar's manifest (set by Maven). */
   static String version() {
     try (var in = Farm.class.getResourceAsStream("version.properties")) {
-      java.util.Properties p = new java.util.Properties();
+      Properties p = new Properties();
       p.load(in);
       return p.getProperty("version");
-    } catch (java.io.IOException | NullPointerException e) {
+    } catch (IOException | NullPointerException e) {
       throw new IllegalStateException("the build left out version.properties", e);
     }
   }

@@ -5,7 +5,9 @@ import dev.crossfarm.cli.farm.Volunteer;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,7 +54,7 @@ final class HostsCommand implements Callable<Integer> {
       paramLabel = "DIR",
       defaultValue = "/usr/local/bin",
       description = "Where 'farm ssh-commands' put them (default: ${DEFAULT-VALUE}).")
-  java.nio.file.Path sshDir;
+  Path sshDir;
 
   @Option(
       names = "--local-cores",
@@ -64,7 +66,7 @@ final class HostsCommand implements Callable<Integer> {
   public Integer call() {
     HostsAdvice.Client kind;
     try {
-      kind = HostsAdvice.Client.valueOf(client.toUpperCase(java.util.Locale.ROOT));
+      kind = HostsAdvice.Client.valueOf(client.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new ExitException(
           Farm.USAGE, "--for takes makepkg, portage or shell, not '" + client + "'");

@@ -8,6 +8,7 @@ import dev.crossfarm.toolchain.Toolchain;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,7 +99,7 @@ final class NodeCommand implements Callable<Integer> {
               d.getResources().getNanoCPUs() / 1_000_000_000L,
               n.getStatus().getState() == null
                   ? "-"
-                  : n.getStatus().getState().name().toLowerCase(java.util.Locale.ROOT),
+                  : n.getStatus().getState().name().toLowerCase(Locale.ROOT),
               String.join(",", NodeTargets.of(n.getSpec().getLabels())));
         }
       }

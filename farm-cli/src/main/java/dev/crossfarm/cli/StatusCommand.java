@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -27,12 +30,10 @@ final class StatusCommand implements Callable<Integer> {
    * behind) can give a build objects from two compiler versions.
    */
   private static void warnVersionDrift(List<Volunteer> volunteers) {
-    Map<String, java.util.Set<String>> versions = new java.util.TreeMap<>();
+    Map<String, Set<String>> versions = new TreeMap<>();
     for (Volunteer v : volunteers) {
       if (v.state().equals("running") && v.compilerVersion() != null) {
-        versions
-            .computeIfAbsent(v.target(), t -> new java.util.TreeSet<>())
-            .add(v.compilerVersion());
+        versions.computeIfAbsent(v.target(), t -> new TreeSet<>()).add(v.compilerVersion());
       }
     }
     versions.forEach(

@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -130,7 +131,7 @@ final class MdnsLan implements AutoCloseable {
   }
 
   private static String label(String s) {
-    return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "-");
+    return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "-");
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.crossfarm.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -94,7 +95,7 @@ final class Sshd implements AutoCloseable {
 
   /** A stock client's environment that reaches volunteers through this server. */
   Map<String, String> clientEnv(String hosts, Path distccDir) throws IOException {
-    Map<String, String> env = new java.util.HashMap<>(Cli.distcc(hosts, distccDir, false));
+    Map<String, String> env = new HashMap<>(Cli.distcc(hosts, distccDir, false));
     env.put("DISTCC_SSH", distccSsh());
     // stock's own backoff: a refusing host is dropped after one try instead of retried forever
     env.remove("DISTCC_BACKOFF_PERIOD");

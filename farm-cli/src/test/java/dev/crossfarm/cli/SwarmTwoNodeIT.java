@@ -8,6 +8,7 @@ import dev.crossfarm.cli.docker.Engine;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ class SwarmTwoNodeIT {
     Files.createDirectories(dir);
     script = dir.resolve("swarm-nodes.sh");
     try (InputStream s = getClass().getResourceAsStream("swarm-nodes.sh")) {
-      Files.copy(s, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(s, script, StandardCopyOption.REPLACE_EXISTING);
     }
     String[] sockets =
         Cli.run(dir, Map.of(), 120, List.of("bash", script.toString(), "up", dir.toString(), tag))

@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -275,7 +276,7 @@ final class Connection {
                   command.dependencyTarget() != null
                       ? command.dependencyTarget()
                       : command.clientOutput())
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+              .getBytes(StandardCharsets.UTF_8);
     }
     reply.writeResult(
         request.version(), waitStatus, stderr, dir.file("stdout"), paths.output(), dependencies);

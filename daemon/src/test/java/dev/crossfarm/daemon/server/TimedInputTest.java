@@ -13,6 +13,7 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -67,7 +68,7 @@ class TimedInputTest {
           @Override
           public int read(byte[] b, int off, int len) {
             served.addAndGet(len);
-            java.util.Arrays.fill(b, off, off + len, (byte) 'A');
+            Arrays.fill(b, off, off + len, (byte) 'A');
             return len;
           }
         };

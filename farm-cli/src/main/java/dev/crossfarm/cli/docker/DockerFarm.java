@@ -21,7 +21,10 @@ import dev.crossfarm.cli.farm.VolunteerSpec;
 import dev.crossfarm.cli.image.ImageRecipe;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +42,8 @@ public final class DockerFarm {
   private static final String PREFIX = "crossfarm-";
 
   private Bind readOnly(String hostPath, String containerPath) {
-    java.nio.file.Path file = java.nio.file.Path.of(hostPath);
-    if (!java.nio.file.Files.isReadable(file)) {
+    Path file = Path.of(hostPath);
+    if (!Files.isReadable(file)) {
       throw new IllegalArgumentException(
           "auth: cannot read " + hostPath + " (farm.yaml names it for the volunteer)");
     }
@@ -62,10 +65,10 @@ public final class DockerFarm {
   }
 
   /** Owner or mode lets uid 3632 read it (ACLs are not looked at: hence only a warning). */
-  private static boolean readableByVolunteer(java.nio.file.Path file) {
+  private static boolean readableByVolunteer(Path file) {
     try {
-      int mode = (Integer) java.nio.file.Files.getAttribute(file, "unix:mode");
-      int uid = (Integer) java.nio.file.Files.getAttribute(file, "unix:uid");
+      int mode = (Integer) Files.getAttribute(file, "unix:mode");
+      int uid = (Integer) Files.getAttribute(file, "unix:uid");
       return (mode & 0004) != 0 || (uid == ImageRecipe.USER_ID && (mode & 0400) != 0);
     } catch (IOException | UnsupportedOperationException e) {
       return true;
@@ -286,7 +289,7 @@ public final class DockerFarm {
               "true".equals(c.getLabels().get(Labels.AUTH)),
               "true".equals(c.getLabels().get(Labels.ZEROCONF))));
     }
-    all.sort(java.util.Comparator.comparing(Volunteer::target));
+    all.sort(Comparator.comparing(Volunteer::target));
     return all;
   }
 

@@ -1,6 +1,7 @@
 package dev.crossfarm.cli.farm;
 
 import dev.crossfarm.cli.generate.SshCommands;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class HostsAdvice {
                 + (v.auth() ? ",auth" : "");
 
     /** Over SSH, through the commands 'farm ssh-commands' installs in {@code dir}. */
-    static Entry ssh(java.nio.file.Path dir) {
+    static Entry ssh(Path dir) {
       return (v, host, options) ->
           SshCommands.hostSpec(host, v.jobs(), dir.resolve("farm-" + v.target()), options);
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A compose file with one service per volunteer, the same container farm up runs: its image, port
@@ -59,9 +60,7 @@ public final class ComposeFile {
     s.put("entrypoint", entrypoint);
     s.put("command", spec.containerArguments(port, "/tmp"));
     if (spec.auth() != null) {
-      s.put(
-          "environment",
-          new java.util.TreeMap<>(spec.environment(VolunteerSpec.KRB5_CONF_IN_CONTAINER)));
+      s.put("environment", new TreeMap<>(spec.environment(VolunteerSpec.KRB5_CONF_IN_CONTAINER)));
       List<String> volumes = new ArrayList<>();
       volumes.add(spec.auth().keytab() + ":" + VolunteerSpec.KEYTAB_IN_CONTAINER + ":ro");
       volumes.add(spec.auth().krb5Conf() + ":" + VolunteerSpec.KRB5_CONF_IN_CONTAINER + ":ro");

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -314,7 +315,7 @@ public final class SwarmFarm {
                 t.getStatus().getState() == TaskState.RUNNING
                         || t.getStatus().getState() == TaskState.STARTING
                     ? "running"
-                    : t.getStatus().getState().name().toLowerCase(java.util.Locale.ROOT),
+                    : t.getStatus().getState().name().toLowerCase(Locale.ROOT),
                 auth,
                 false));
       }

@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -158,7 +159,7 @@ public final class SwarmRegistry {
         });
     if (Files.isDirectory(stateDir)) {
       try (var walk = Files.walk(stateDir)) {
-        for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(f);
         }
       }
