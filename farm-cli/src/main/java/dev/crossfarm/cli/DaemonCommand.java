@@ -273,6 +273,12 @@ final class DaemonCommand implements Callable<Integer> {
     if (inetd) {
       System.setOut(System.err);
     }
+    if (inetd && (zeroconf || stats)) {
+      throw new ExitException(
+          ExitCode.BAD_ARGUMENTS,
+          "--inetd serves one client on stdin/stdout and exits: --zeroconf and --stats are for a"
+              + " volunteer that listens on a port");
+    }
     preferVfork();
     configureLogging();
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();

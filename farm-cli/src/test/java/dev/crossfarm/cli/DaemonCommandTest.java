@@ -64,6 +64,51 @@ class DaemonCommandTest {
   }
 
   @Test
+  void inetdModeRefusesWhatOnlyAListeningVolunteerCanDo() {
+    assertEquals(101, Farm.run("daemon", "--toolchain", "x86_64", "--inetd", "--zeroconf"));
+    assertTrue(err().contains("--inetd serves one client"), err());
+  }
+
+  @Test
+  void principalListsNeedAuth() {
+    assertEquals(101, Farm.run("daemon", "--toolchain", "x86_64", "--whitelist", "/etc/hostname"));
+    assertTrue(err().contains("go with --auth"), err());
+  }
+
+  @Test
+  void aWhitelistAndABlacklistAreNotTakenTogether() {
+    assertEquals(
+        101,
+        Farm.run(
+            "daemon",
+            "--toolchain",
+            "x86_64",
+            "--auth",
+            "--whitelist",
+            "/etc/hostname",
+            "--blacklist",
+            "/etc/hostname"));
+    assertTrue(err().contains("not both"), err());
+  }
+
+  @Test
+  void authWithoutAKeytabSaysWhereItLooked() {
+    assertEquals(
+        101,
+        Farm.run(
+            "daemon",
+            "--toolchain",
+            "x86_64",
+            "--port",
+            "0",
+            "--auth",
+            "--keytab",
+            "/nonexistent/krb5.keytab"));
+    assertTrue(
+        err().contains("DISTCCD_PRINCIPAL") || err().contains("/nonexistent/krb5.keytab"), err());
+  }
+
+  @Test
   void aBadLogLevelListsTheValidOnes() {
     assertEquals(101, Farm.run("daemon", "--toolchain", "x86_64", "--log-level", "chatty"));
     assertTrue(err().contains("notice"), err());
