@@ -59,7 +59,7 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
       }
       System.out.printf(
-          "%-8s %-9s %-16s %-6s %-9s %-5s %-6s %-6s %s%n",
+          "%-8s %-9s %-26s %-6s %-9s %-5s %-6s %-6s %s%n",
           "TARGET", "HEALTH", "WHERE", "PORT", "GCC", "SLOTS", "DONE", "FAILED", "IMAGE");
       boolean allHealthy = true;
       for (Volunteer v : volunteers) {
@@ -93,10 +93,10 @@ final class StatusCommand implements Callable<Integer> {
           allHealthy = false;
         }
         System.out.printf(
-            "%-8s %-9s %-16s %-6d %-9s %-5d %-6s %-6s %s%n",
+            "%-8s %-9s %-26s %-6d %-9s %-5d %-6s %-6s %s%n",
             v.target(),
             health,
-            v.where().equals("swarm") ? "swarm:" + v.id() : v.where(),
+            v.where().equals("swarm") ? "swarm:" + v.id() + "@" + v.host() : v.where(),
             v.port(),
             version,
             v.jobs(),

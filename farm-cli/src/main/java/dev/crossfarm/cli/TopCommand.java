@@ -63,13 +63,14 @@ final class TopCommand implements Callable<Integer> {
         "crossfarm top: %d volunteer(s), %s%n",
         volunteers.size(), LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
     out.printf(
-        "%-20s %-8s %-5s %-7s %-6s %-6s %-6s %s%n",
+        "%-30s %-8s %-5s %-7s %-6s %-6s %-6s %s%n",
         "VOLUNTEER", "TARGET", "STATE", "BUSY", "QUEUED", "DONE", "FAILED", "LOAD");
     for (Volunteer v : volunteers) {
-      String name = v.where() + ":" + v.id();
+      // a swarm volunteer is known by its node and the node's address
+      String name = v.where() + ":" + v.id() + (v.where().equals("swarm") ? "@" + v.host() : "");
       JsonNode s = v.state().equals("running") ? status(v) : null;
       if (s == null) {
-        out.printf("%-20s %-8s %-5s%n", name, v.target(), "down");
+        out.printf("%-30s %-8s %-5s%n", name, v.target(), "down");
         continue;
       }
       JsonNode r = s.path("results");
@@ -78,7 +79,7 @@ final class TopCommand implements Callable<Integer> {
               + r.path("COMPILE_TIMEOUT").asLong()
               + r.path("OTHER").asLong();
       out.printf(
-          "%-20s %-8s %-5s %-7s %-6d %-6d %-6d %.2f%n",
+          "%-30s %-8s %-5s %-7s %-6d %-6d %-6d %.2f%n",
           name,
           v.target(),
           "up",

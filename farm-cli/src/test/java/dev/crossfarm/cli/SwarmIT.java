@@ -85,7 +85,8 @@ class SwarmIT {
     String hosts = Cli.farm(work, Map.of(), "hosts").ok("farm hosts").out();
     assertTrue(hosts.contains("127.0.0.1:3636/"), hosts);
     String status = Cli.farm(work, Map.of(), "status").ok("farm status").out();
-    assertTrue(status.contains("swarm:" + node) && status.contains("healthy"), status);
+    assertTrue(
+        status.contains("swarm:" + node + "@127.0.0.1") && status.contains("healthy"), status);
     String nodes = Cli.farm(work, Map.of(), "node", "ls").ok("farm node ls").out();
     assertTrue(nodes.lines().anyMatch(l -> l.startsWith(node) && l.endsWith("aarch64")), nodes);
   }
