@@ -105,6 +105,16 @@ public final class Farm {
   }
 
   /** Progress of long work, for people: to stderr, so stdout stays parseable. */
+  /**
+   * The farm launcher that generated units and commands run: the one given, else the one running
+   * now (./farm exports FARM_LAUNCHER), else /usr/local/bin/farm.
+   */
+  static String launcher(String given) {
+    return given != null
+        ? given
+        : System.getenv().getOrDefault("FARM_LAUNCHER", "/usr/local/bin/farm");
+  }
+
   static void progress(String line) {
     System.err.println("farm: " + line);
   }

@@ -64,12 +64,7 @@ final class SshCommandsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
-    SshCommands commands =
-        new SshCommands(
-            kind(),
-            farm != null
-                ? farm
-                : System.getenv().getOrDefault("FARM_LAUNCHER", "/usr/local/bin/farm"));
+    SshCommands commands = new SshCommands(kind(), Farm.launcher(farm));
     ArtefactWriter writer = new ArtefactWriter(Clock.systemUTC());
     for (String t : targets) {
       Toolchain toolchain = ImageCommand.toolchain(catalog, t);

@@ -102,8 +102,7 @@ final class SystemdCommand implements Callable<Integer> {
     if (out != null && install) {
       throw new ExitException(Farm.USAGE, "give --out or --install, not both");
     }
-    String launcher =
-        farm != null ? farm : System.getenv().getOrDefault("FARM_LAUNCHER", "/usr/local/bin/farm");
+    String launcher = Farm.launcher(farm);
     if (!auth && (principal != null || whitelist != null || blacklist != null)) {
       throw new ExitException(
           Farm.USAGE, "--principal, --whitelist and --blacklist go with --auth");
