@@ -1,7 +1,5 @@
 package dev.crossfarm.cli;
 
-import dev.crossfarm.cli.docker.DockerFarm;
-import dev.crossfarm.cli.docker.Engine;
 import dev.crossfarm.cli.farm.Volunteer;
 import dev.crossfarm.daemon.zeroconf.Advert;
 import dev.crossfarm.daemon.zeroconf.ZeroconfPublisher;
@@ -14,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -65,8 +62,9 @@ final class AdvertiseCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DaemonLogging.configure(null, Level.INFO);
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
-    Optional<Engine> engine = Engine.connect();
-    if (engine.isEmpty()) {
+    FarmView farm = FarmView.open();
+    if (farm.places.stream().noneMatch(p -> p.kind().announcedByHost())) {
+      farm.close();
       throw new ExitException(
           Farm.FAILURE,
           "no Docker engine answers: native volunteers announce themselves (zeroconf in farm.yaml)");
@@ -97,12 +95,12 @@ final class AdvertiseCommand implements Callable<Integer> {
                   }
                 },
                 "withdraw"));
-    DockerFarm docker = new DockerFarm(engine.get(), Farm::progress);
     int cpus = Runtime.getRuntime().availableProcessors();
     do {
       Set<Advert> wanted = new HashSet<>();
-      for (Volunteer v : docker.listAnnounced()) {
-        if (v.state().equals("running") && v.compilerVersion() != null && v.port() > 0) {
+      for (Volunteer v : farm.volunteers(catalog)) {
+        boolean ours = v.kind().announcedByHost() && v.zeroconf();
+        if (ours && v.state().equals("running") && v.compilerVersion() != null && v.port() > 0) {
           catalog
               .find(v.target())
               .ifPresent(

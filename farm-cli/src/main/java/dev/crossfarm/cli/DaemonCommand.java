@@ -402,7 +402,7 @@ final class DaemonCommand implements Callable<Integer> {
           maxConnections,
           new RequestLimits(maxArgs, maxArgLength, (long) maxSourceMb << 20),
           root,
-          stats ? (statsPort != null ? statsPort : compilePort + 1000) : null,
+          stats ? (statsPort != null ? statsPort : Toolchain.statsPortOf(compilePort)) : null,
           login());
     } catch (IllegalArgumentException e) {
       throw new ExitException(ExitCode.BAD_ARGUMENTS, e.getMessage());

@@ -1,10 +1,12 @@
 package dev.crossfarm.cli;
 
-import dev.crossfarm.cli.farm.NativeFarm;
-import dev.crossfarm.cli.swarm.SwarmRegistry;
+import dev.crossfarm.cli.farm.PlaceKind;
+import dev.crossfarm.cli.place.Place;
+import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code farm down}: remove every farm volunteer, container or process, and nothing else. */
 @Command(
@@ -14,11 +16,12 @@ import picocli.CommandLine.Command;
     description = {
       "Stop and remove every volunteer of the farm: its containers, its network and dangling",
       "layers of its images (images themselves are kept for the next 'farm up'), and native",
-      "volunteer processes. Nothing that crossfarm did not create is touched."
+      "volunteer processes. Nothing that crossfarm did not create is touched. A swarm's",
+      "services stay unless --swarm is given."
     })
 final class DownCommand implements Callable<Integer> {
 
-  @picocli.CommandLine.Option(
+  @Option(
       names = "--swarm",
       description =
           "Also remove the farm from the swarm this engine manages: its services, node labels and"
@@ -27,35 +30,23 @@ final class DownCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try (FarmMode mode = FarmMode.detect()) {
-      if (swarm) {
-        var farm =
-            mode.swarm()
-                .orElseThrow(
-                    () ->
-                        new ExitException(
-                            Farm.FAILURE, "--swarm: this Docker engine does not manage a swarm"));
-        int services = farm.down();
-        boolean registry = new SwarmRegistry(NativeFarm.defaultStateDir(), Farm::progress).stop();
-        Farm.progress(
-            "swarm: removed "
-                + services
-                + " service(s) and the node labels"
-                + (registry ? ", stopped the private registry" : ""));
-      } else {
-        mode.swarm()
-            .filter(f -> f.list().size() > 0)
-            .ifPresent(
-                f ->
-                    Farm.progress("the swarm's volunteers stay: 'farm down --swarm' removes them"));
+    try (FarmView farm = FarmView.open()) {
+      boolean sawSwarm = false;
+      for (Place place : farm.places) {
+        if (place.kind() == PlaceKind.SWARM && !swarm) {
+          if (!place.list(ToolchainCatalog.builtIn()).isEmpty()) {
+            Farm.progress("the swarm's volunteers stay: 'farm down --swarm' removes them");
+          }
+          sawSwarm = true;
+          continue;
+        }
+        sawSwarm |= place.kind() == PlaceKind.SWARM;
+        Farm.progress(place.down());
       }
-      int containers = mode.docker().map(d -> d.down()).orElse(0);
-      int processes = mode.nativeFarm.down();
-      if (mode.nativeFarm.stopAdvertiser()) {
-        Farm.progress("zeroconf: stopped announcing the containers ('farm advertise')");
+      if (swarm && !sawSwarm) {
+        throw new ExitException(
+            Farm.FAILURE, "--swarm: this Docker engine does not manage a swarm");
       }
-      Farm.progress(
-          "removed " + containers + " container(s), stopped " + processes + " native volunteer(s)");
     }
     return 0;
   }

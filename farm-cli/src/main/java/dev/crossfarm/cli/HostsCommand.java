@@ -72,8 +72,8 @@ final class HostsCommand implements Callable<Integer> {
           Farm.USAGE, "--for takes makepkg, portage or shell, not '" + client + "'");
     }
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
-    try (FarmMode mode = FarmMode.detect()) {
-      List<Volunteer> volunteers = mode.volunteers(catalog);
+    try (FarmView farm = FarmView.open()) {
+      List<Volunteer> volunteers = farm.volunteers(catalog);
       Map<String, String> lines =
           HostsAdvice.hostsByTarget(
               volunteers,

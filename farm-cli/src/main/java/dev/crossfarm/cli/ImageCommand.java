@@ -2,14 +2,15 @@ package dev.crossfarm.cli;
 
 import dev.crossfarm.cli.config.FarmConfig;
 import dev.crossfarm.cli.docker.Engine;
-import dev.crossfarm.cli.image.AptMirror;
 import dev.crossfarm.cli.image.ImageBuildException;
 import dev.crossfarm.cli.image.ImageBuilder;
+import dev.crossfarm.cli.image.ToolchainSource;
 import dev.crossfarm.cli.image.VolunteerImage;
 import dev.crossfarm.toolchain.CatalogException;
 import dev.crossfarm.toolchain.Toolchain;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,9 +27,6 @@ import picocli.CommandLine.Parameters;
     subcommands = {ImageCommand.Build.class, ImageCommand.ListImages.class})
 final class ImageCommand {
 
-  /** Where rootfs trees and jib's layer cache live while images are built. */
-  static final Path WORK_DIR = Path.of("/var/tmp/crossfarm");
-
   static Engine requireEngine() {
     return Engine.connect()
         .orElseThrow(
@@ -40,12 +38,7 @@ final class ImageCommand {
   }
 
   static ImageBuilder builder(Engine engine, FarmConfig config) {
-    String mirror =
-        config.image().mirror() != null
-            ? config.image().mirror()
-            : AptMirror.find(Path.of("/etc/apt"), config.image().suite()).orElse(null);
-    return new ImageBuilder(
-        engine, config.image().suite(), mirror, WORK_DIR, Farm.version(), Farm::progress);
+    return ImageBuilder.of(engine, config.image(), Farm.version(), Farm::progress);
   }
 
   static Toolchain toolchain(ToolchainCatalog catalog, String name) {
@@ -60,10 +53,11 @@ final class ImageCommand {
       name = "build",
       mixinStandardHelpOptions = true,
       description = {
-        "Build the volunteer image of each target: a Debian minbase rootfs with the target's",
-        "cross toolchain, a JRE and tini (debootstrap from this machine's Debian mirror, then",
-        "imported into the engine), plus the daemon's layers (jib). Skipped when an image for",
-        "the same recipe exists. Needs root (debootstrap) and a Docker engine."
+        "Build the volunteer image of each target, several at once, from the recipe in images/:",
+        "one base per Debian suite (minbase, the daemon's runtime made by jlink, tini; from this",
+        "machine's Debian mirror) shared by every target, then each target's cross toolchain as",
+        "a layer of its own, then the daemon's jars. Skipped when an image for the same recipe",
+        "exists. Needs root (debootstrap, overlay mounts, chroot) and a Docker engine."
       })
   static final class Build implements Callable<Integer> {
     @Mixin ConfigMixin config;
@@ -91,15 +85,18 @@ final class ImageCommand {
         if (archive != null && targets.size() != 1) {
           throw new ExitException(Farm.USAGE, "--toolchain-archive goes with exactly one ARCH");
         }
-        ImageBuilder builder = builder(engine, farm);
+        List<ToolchainSource> sources = new ArrayList<>();
         for (String t : targets) {
           Toolchain toolchain = toolchain(catalog, t);
-          var official =
-              archive == null
-                  ? null
-                  : ImageBuilder.verifyArchive(
-                      toolchain, archive, farm.image().archiveSha256().get(toolchain.name()));
-          VolunteerImage image = builder.ensure(toolchain, rebuild, official);
+          sources.add(
+              new ToolchainSource(
+                  toolchain,
+                  archive == null
+                      ? null
+                      : ImageBuilder.verifyArchive(
+                          toolchain, archive, farm.image().archiveSha256().get(toolchain.name()))));
+        }
+        for (VolunteerImage image : builder(engine, farm).ensure(sources, rebuild)) {
           System.out.println(image.reference());
         }
       } catch (ImageBuildException e) {

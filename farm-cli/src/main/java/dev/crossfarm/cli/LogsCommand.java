@@ -1,9 +1,7 @@
 package dev.crossfarm.cli;
 
-import com.github.dockerjava.api.exception.NotFoundException;
+import dev.crossfarm.cli.place.Place;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +12,10 @@ import picocli.CommandLine.Parameters;
     name = "logs",
     header = "Show a volunteer's log.",
     mixinStandardHelpOptions = true,
-    description = "Show a volunteer's log.")
+    description = {
+      "Show the log of a target's volunteer: its container's, its swarm service's (every",
+      "node's), or its native process's log file."
+    })
 final class LogsCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "ARCH", description = "x86_64, armv7h or aarch64")
@@ -22,27 +23,19 @@ final class LogsCommand implements Callable<Integer> {
 
   @Option(
       names = {"-f", "--follow"},
-      description = "Keep printing new lines (containers).")
+      description = "Keep printing new lines (containers and swarm services).")
   boolean follow;
 
   @Override
   public Integer call() throws IOException {
-    try (FarmMode mode = FarmMode.detect()) {
-      if (mode.docker().isPresent()) {
-        try {
-          mode.docker().get().logs(target, System.out, follow);
+    try (FarmView farm = FarmView.open()) {
+      for (Place place : farm.places) {
+        if (place.logs(target, System.out, follow)) {
           return 0;
-        } catch (NotFoundException noContainer) {
-          // maybe a native volunteer
         }
       }
-      Path log = mode.nativeFarm.logFile(target);
-      if (Files.exists(log)) {
-        Files.copy(log, System.out);
-        return 0;
-      }
-      throw new ExitException(
-          Farm.FAILURE, "no volunteer for " + target + " (start it with 'farm up " + target + "')");
     }
+    throw new ExitException(
+        Farm.FAILURE, "no volunteer for " + target + " (start it with 'farm up " + target + "')");
   }
 }

@@ -79,8 +79,8 @@ final class MakepkgCommand implements Callable<Integer> {
             Farm.FAILURE, conf + " sets no CARCH: give the volunteers with --hosts");
       }
       String target = ImageCommand.toolchain(ToolchainCatalog.builtIn(), carch).name();
-      try (FarmMode mode = FarmMode.detect()) {
-        List<Volunteer> volunteers = mode.volunteers(ToolchainCatalog.builtIn());
+      try (FarmView farm = FarmView.open()) {
+        List<Volunteer> volunteers = farm.volunteers(ToolchainCatalog.builtIn());
         line =
             HostsAdvice.hostsByTarget(
                     volunteers, host != null ? host : HostsCommand.thisHost(), ",lzo")

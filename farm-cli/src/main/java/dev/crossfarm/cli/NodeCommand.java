@@ -63,7 +63,7 @@ final class NodeCommand implements Callable<Integer> {
           toolchains.add(ImageCommand.toolchain(catalog, t));
         }
       }
-      try (Engine engine = SwarmMode.manager()) {
+      try (Engine engine = manager()) {
         new SwarmFarm(engine, Farm::progress).label(node, toolchains);
       } catch (IllegalArgumentException e) {
         throw new ExitException(Farm.FAILURE, e.getMessage());
@@ -85,7 +85,7 @@ final class NodeCommand implements Callable<Integer> {
   static final class Ls implements Callable<Integer> {
     @Override
     public Integer call() {
-      try (Engine engine = SwarmMode.manager()) {
+      try (Engine engine = manager()) {
         System.out.printf(
             "%-20s %-15s %-8s %-5s %-7s %s%n",
             "NODE", "ADDRESS", "ARCH", "CORES", "STATE", "TARGETS");
@@ -105,5 +105,24 @@ final class NodeCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /** The manager's engine; a clear error when there is none or it is not a manager. */
+  static Engine manager() {
+    Engine engine =
+        Engine.connect()
+            .orElseThrow(
+                () ->
+                    new ExitException(
+                        Farm.FAILURE,
+                        "no Docker engine answers (DOCKER_HOST, or /var/run/docker.sock): the"
+                            + " swarm's manager must"));
+    try {
+      SwarmFarm.managerAddress(engine);
+    } catch (IllegalStateException e) {
+      engine.close();
+      throw new ExitException(Farm.FAILURE, e.getMessage());
+    }
+    return engine;
   }
 }

@@ -52,8 +52,8 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
-    try (FarmMode mode = FarmMode.detect()) {
-      List<Volunteer> volunteers = mode.volunteers(catalog);
+    try (FarmView farm = FarmView.open()) {
+      List<Volunteer> volunteers = farm.volunteers(catalog);
       if (volunteers.isEmpty()) {
         System.out.println("no volunteers (start them with 'farm up')");
         return 0;
@@ -94,18 +94,10 @@ final class StatusCommand implements Callable<Integer> {
         }
         System.out.printf(
             "%-8s %-9s %-26s %-6d %-9s %-5d %-6s %-6s %s%n",
-            v.target(),
-            health,
-            v.where().equals("swarm") ? "swarm:" + v.id() + "@" + v.host() : v.where(),
-            v.port(),
-            version,
-            v.jobs(),
-            done,
-            failed,
-            v.image());
+            v.target(), health, v.where(), v.port(), version, v.jobs(), done, failed, v.image());
       }
       warnVersionDrift(volunteers);
-      ZeroconfReport.print(volunteers, catalog, mode.nativeFarm.advertiser().isPresent());
+      ZeroconfReport.print(volunteers, catalog, FarmView.advertiserRunning());
       return allHealthy ? 0 : Farm.FAILURE;
     }
   }

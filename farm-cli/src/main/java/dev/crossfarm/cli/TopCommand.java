@@ -42,9 +42,9 @@ final class TopCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
-    try (FarmMode mode = FarmMode.detect()) {
+    try (FarmView farm = FarmView.open()) {
       do {
-        List<Volunteer> volunteers = mode.volunteers(catalog);
+        List<Volunteer> volunteers = farm.volunteers(catalog);
         if (!once) {
           System.out.print("\033[H\033[2J"); // home + clear, as top(1) redraws
         }
@@ -67,7 +67,7 @@ final class TopCommand implements Callable<Integer> {
         "VOLUNTEER", "TARGET", "STATE", "BUSY", "QUEUED", "DONE", "FAILED", "LOAD");
     for (Volunteer v : volunteers) {
       // a swarm volunteer is known by its node and the node's address
-      String name = v.where() + ":" + v.id() + (v.where().equals("swarm") ? "@" + v.host() : "");
+      String name = v.kind().onThisMachine() ? v.where() + ":" + v.id() : v.where();
       JsonNode s = v.state().equals("running") ? status(v) : null;
       if (s == null) {
         out.printf("%-30s %-8s %-5s%n", name, v.target(), "down");

@@ -1,20 +1,13 @@
 package dev.crossfarm.cli;
 
-import com.github.dockerjava.api.model.SwarmNode;
 import dev.crossfarm.cli.config.FarmConfig;
-import dev.crossfarm.cli.docker.DockerFarm;
-import dev.crossfarm.cli.docker.Engine;
 import dev.crossfarm.cli.farm.HealthProbe;
 import dev.crossfarm.cli.farm.HostsAdvice;
-import dev.crossfarm.cli.farm.NativeFarm;
 import dev.crossfarm.cli.farm.Volunteer;
 import dev.crossfarm.cli.farm.VolunteerSpec;
-import dev.crossfarm.cli.image.ImageBuildException;
-import dev.crossfarm.cli.image.ImageBuilder;
-import dev.crossfarm.cli.image.VolunteerImage;
-import dev.crossfarm.cli.swarm.SwarmFarm;
-import dev.crossfarm.cli.swarm.SwarmRegistry;
-import dev.crossfarm.daemon.job.InstalledToolchain;
+import dev.crossfarm.cli.place.Place;
+import dev.crossfarm.cli.place.PlaceException;
+import dev.crossfarm.cli.place.Places;
 import dev.crossfarm.toolchain.Toolchain;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.io.IOException;
@@ -37,11 +30,12 @@ import picocli.CommandLine.Parameters;
     description = {
       "Start one volunteer per target and print what clients write to use them.",
       "",
-      "With a Docker engine: builds any missing volunteer image (farm image build), then runs",
-      "one container per target on its port (x86_64 3632, armv7h 3635, aarch64 3636). Without",
-      "one: runs 'farm daemon' processes for the toolchains installed on this machine.",
-      "Either way it waits until each volunteer answers a real compile. Running it again changes",
-      "only what differs from farm.yaml."
+      "Where they run is chosen once: --native, --swarm or farm.yaml's 'engine:' (docker,",
+      "native, swarm); else containers of this machine's Docker engine when one answers, else",
+      "'farm daemon' processes for the toolchains installed here. Containers come from images",
+      "built here when missing (farm image build), one per target on its port (x86_64 3632,",
+      "armv7h 3635, aarch64 3636). Either way it waits until each volunteer answers a real",
+      "compile. Running it again changes only what differs from farm.yaml."
     })
 final class UpCommand implements Callable<Integer> {
 
@@ -55,7 +49,9 @@ final class UpCommand implements Callable<Integer> {
 
   @Option(
       names = "--native",
-      description = "Run volunteers as processes of this machine even when Docker runs.")
+      description =
+          "Run volunteers as processes of this machine even when Docker runs (as 'engine: native'"
+              + " in farm.yaml).")
   boolean forceNative;
 
   @Option(names = "--rebuild", description = "Rebuild the volunteer images.")
@@ -75,7 +71,7 @@ final class UpCommand implements Callable<Integer> {
       description = {
         "Announce the volunteers over mDNS for '+zeroconf' clients (as 'zeroconf: true' in",
         "farm.yaml). Containers are announced by this host ('farm advertise', in the",
-        "background), since multicast does not leave a bridge network."
+        "background), since multicast does not leave a bridge network. Not with --swarm."
       })
   boolean zeroconf;
 
@@ -97,144 +93,57 @@ final class UpCommand implements Callable<Integer> {
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
     FarmConfig farm = config.load(catalog);
     List<Toolchain> wanted = ConfigMixin.targets(catalog, farm, targets);
-    if (swarm || "swarm".equals(farm.engine())) {
-      return upSwarm(catalog, farm, wanted);
-    }
-    int cores = Runtime.getRuntime().availableProcessors();
     Map<String, String> failures = new LinkedHashMap<>();
-    try (FarmMode mode = FarmMode.detect()) {
-      boolean useDocker = mode.engine.isPresent() && !forceNative;
-      if (!useDocker) {
-        Farm.progress(
-            forceNative
-                ? "starting volunteers as processes of this machine (--native)"
-                : "no Docker engine answers: starting volunteers as processes of this machine instead");
-      }
+    try (Place place = Places.choose(forceNative, swarm, farm, Farm.version(), Farm::progress)) {
+      List<VolunteerSpec> specs = new ArrayList<>();
       for (Toolchain t : wanted) {
-        VolunteerSpec spec = spec(t, farm, cores);
+        VolunteerSpec spec = VolunteerSpec.of(t, farm, place.defaultSlots());
+        specs.add(zeroconf ? spec.withZeroconf() : spec);
+      }
+      place.prepare(specs, rebuild);
+      for (VolunteerSpec spec : specs) {
         try {
-          if (useDocker) {
-            ImageBuilder images = ImageCommand.builder(mode.engine.get(), farm);
-            VolunteerImage image = images.ensure(t, rebuild);
-            DockerFarm.Change change = mode.docker().orElseThrow().up(spec, image.reference());
-            Farm.progress(
-                t.name() + ": container crossfarm-" + t.name() + " " + change.name().toLowerCase());
-          } else {
-            InstalledToolchain.detect(t); // a clear reason when it cannot run here
-            boolean started = mode.nativeFarm.up(spec);
-            Farm.progress(
-                t.name()
-                    + ": "
-                    + (started ? "started" : "unchanged")
-                    + ", log "
-                    + mode.nativeFarm.logFile(t.name()));
-          }
-        } catch (InstalledToolchain.ToolchainMissingException | ImageBuildException e) {
-          failures.put(t.name(), e.getMessage());
+          Farm.progress(spec.target() + ": " + place.up(spec));
+        } catch (PlaceException e) {
+          failures.put(spec.target(), e.getMessage());
           continue;
         }
-        String host =
-            spec.listen() != null && !spec.listen().equals("0.0.0.0") ? spec.listen() : "127.0.0.1";
-        HealthProbe.Result health =
-            HealthProbe.await(
-                host, spec.port(), t, spec.auth() != null, Duration.ofSeconds(waitSeconds));
-        if (health.healthy()) {
-          Farm.progress(
-              t.name()
-                  + (spec.auth() != null
-                      ? ": answers the Kerberos login's handshake on "
-                      : ": answers a real compile on ")
-                  + host
-                  + ":"
-                  + spec.port());
-        } else {
-          failures.put(t.name(), "not healthy after " + waitSeconds + "s: " + health.problem());
-        }
-      }
-      boolean announce = wanted.stream().anyMatch(t -> spec(t, farm, cores).zeroconf());
-      if (useDocker && announce && mode.nativeFarm.startAdvertiser(zeroconfAddresses)) {
-        Farm.progress(
-            "zeroconf: announcing the containers from this host ('farm advertise', log "
-                + mode.nativeFarm.logFile("advertise")
-                + ")");
-      }
-      printAdvice(mode, catalog);
-    }
-    failures.forEach((t, why) -> System.err.println("farm: could not start " + t + ": " + why));
-    return failures.isEmpty() ? 0 : Farm.FAILURE;
-  }
-
-  /**
-   * The farm on a swarm: the manager builds each image, ships it to its private registry, and
-   * creates or updates the target's global service; then every labelled node must answer.
-   */
-  private int upSwarm(ToolchainCatalog catalog, FarmConfig farm, List<Toolchain> wanted) {
-    Map<String, String> failures = new LinkedHashMap<>();
-    try (Engine engine = SwarmMode.manager()) {
-      SwarmFarm swarmFarm = new SwarmFarm(engine, Farm::progress);
-      SwarmRegistry registry = new SwarmRegistry(NativeFarm.defaultStateDir(), Farm::progress);
-      String registryAddress;
-      try {
-        registryAddress = registry.ensure(SwarmFarm.managerAddress(engine));
-      } catch (IOException e) {
-        throw new ExitException(Farm.FAILURE, e.getMessage());
-      }
-      for (Toolchain t : wanted) {
-        // no --jobs unless farm.yaml sets it: each node's daemon takes its own cores + 2
-        VolunteerSpec spec = spec(t, farm, 0);
-        try {
-          VolunteerImage image = ImageCommand.builder(engine, farm).ensure(t, rebuild);
-          String shipped = registry.ship(engine, image.reference(), registryAddress);
-          SwarmFarm.Change change = swarmFarm.up(spec, shipped);
-          Farm.progress(
-              t.name() + ": service crossfarm-" + t.name() + " " + change.name().toLowerCase());
-        } catch (ImageBuildException | IOException e) {
-          failures.put(t.name(), e.getMessage());
-          continue;
-        }
-        List<SwarmNode> nodes = swarmFarm.nodesFor(t.name());
-        if (nodes.isEmpty()) {
-          Farm.progress(
-              t.name()
-                  + ": no node serves it yet; a node gets it when labelled: farm node label NODE"
-                  + " --targets "
-                  + t.name());
-        }
-        for (SwarmNode node : nodes) {
-          String address = node.getStatus().getAddress();
-          String name = node.getDescription().getHostname();
+        for (Place.Endpoint at : place.endpoints(spec)) {
           HealthProbe.Result health =
               HealthProbe.await(
-                  address, spec.port(), t, spec.auth() != null, Duration.ofSeconds(waitSeconds));
+                  at.host(),
+                  at.port(),
+                  spec.toolchain(),
+                  spec.auth() != null,
+                  Duration.ofSeconds(waitSeconds));
           if (health.healthy()) {
-            Farm.progress(t.name() + " on " + name + ": answers on " + address + ":" + spec.port());
+            Farm.progress(
+                at.name()
+                    + (spec.auth() != null
+                        ? ": answers the Kerberos login's handshake on "
+                        : ": answers a real compile on ")
+                    + at.host()
+                    + ":"
+                    + at.port());
           } else {
-            failures.put(
-                t.name() + " on " + name,
-                "not healthy after " + waitSeconds + "s: " + health.problem());
+            failures.put(at.name(), "not healthy after " + waitSeconds + "s: " + health.problem());
           }
         }
       }
-      List<Volunteer> volunteers = swarmFarm.list();
-      Map<String, String> lines = HostsAdvice.hostsByTarget(volunteers, null, ",lzo");
-      if (!lines.isEmpty()) {
-        System.out.println("Clients of this farm:");
-        lines.forEach(
-            (target, line) ->
-                System.out.println("  " + target + ": export DISTCC_HOSTS='" + line + "'"));
+      String announced = place.announce(specs, zeroconfAddresses);
+      if (announced != null) {
+        Farm.progress(announced);
       }
+      printAdvice(place, catalog);
+    } catch (PlaceException e) {
+      throw new ExitException(Farm.FAILURE, e.getMessage(), e);
     }
     failures.forEach((t, why) -> System.err.println("farm: could not start " + t + ": " + why));
     return failures.isEmpty() ? 0 : Farm.FAILURE;
   }
 
-  private VolunteerSpec spec(Toolchain t, FarmConfig farm, int cores) {
-    VolunteerSpec spec = VolunteerSpec.of(t, farm, cores);
-    return zeroconf ? spec.withZeroconf() : spec;
-  }
-
-  private static void printAdvice(FarmMode mode, ToolchainCatalog catalog) {
-    var volunteers = mode.volunteers(catalog);
+  private static void printAdvice(Place place, ToolchainCatalog catalog) {
+    List<Volunteer> volunteers = place.list(catalog);
     Map<String, String> lines =
         HostsAdvice.hostsByTarget(volunteers, HostsCommand.thisHost(), ",lzo");
     if (lines.isEmpty()) {

@@ -36,7 +36,7 @@ final class ZeroconfReport {
               .anyMatch(c -> c.machine().equals(machine) && c.version().equals(version));
       boolean sameMachine = advert.compilers().stream().anyMatch(c -> c.machine().equals(machine));
       String note =
-          v.where().equals("docker") && !advertiser
+          v.kind().announcedByHost() && !advertiser
               ? " (NOT announced: 'farm advertise' is not running; 'farm up' starts it)"
               : "";
       System.out.println("zeroconf: " + v.target() + " announced as " + subtypes + note);

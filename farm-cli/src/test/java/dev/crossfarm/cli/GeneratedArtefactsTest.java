@@ -1,7 +1,10 @@
 package dev.crossfarm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crossfarm.cli.image.ImageRecipe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,11 +72,19 @@ class GeneratedArtefactsTest {
   }
 
   @Test
-  void theLauncherRunsTheJvmWithTheOptionsImagesUse() throws IOException {
+  void theLauncherReadsTheJvmOptionsTheCliBundles() throws IOException {
+    // one list: images/jvm.options, which the launcher reads and the CLI bundles for images
     String launcher = Files.readString(ROOT.resolve("farm"));
-    String options = String.join(" ", dev.crossfarm.cli.image.ImageRecipe.JVM_OPTIONS);
-    assertEquals(
-        true, launcher.contains("${FARM_JAVA_OPTS:-" + options + "}"), "./farm uses: " + options);
+    assertTrue(
+        launcher.contains("\"$here/images/jvm.options\""), "./farm reads images/jvm.options");
+    assertFalse(launcher.contains("-Xmx"), "./farm keeps no second copy of the options");
+    List<String> inFile =
+        Files.readAllLines(ROOT.resolve("images/jvm.options")).stream()
+            .map(l -> l.replaceAll("#.*", "").strip())
+            .filter(l -> !l.isEmpty())
+            .toList();
+    assertEquals(inFile, ImageRecipe.bundled().jvmOptions());
+    assertTrue(inFile.contains("-XX:+UseSerialGC"), "the options hold what keeps RSS low");
   }
 
   @Test

@@ -109,4 +109,14 @@ public record Toolchain(
         .findFirst()
         .orElse(List.of());
   }
+
+  /** Stock distccd's rule for the statistics page: the compile port + 1000 (3636 -> 4636). */
+  public static int statsPortOf(int port) {
+    return port + 1000;
+  }
+
+  /** The statistics port of this target's volunteers on their default port. */
+  public int statsPort() {
+    return statsPortOf(port);
+  }
 }

@@ -1,14 +1,13 @@
 package dev.crossfarm.cli.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerPort;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
@@ -16,8 +15,9 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.PruneType;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Volume;
+import dev.crossfarm.cli.farm.ContainerPlan;
+import dev.crossfarm.cli.farm.PlaceKind;
 import dev.crossfarm.cli.farm.Volunteer;
-import dev.crossfarm.cli.farm.VolunteerSpec;
 import dev.crossfarm.cli.image.ImageRecipe;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,6 @@ import java.util.function.Consumer;
 public final class DockerFarm {
 
   public static final String NETWORK = "crossfarm";
-  private static final String PREFIX = "crossfarm-";
 
   private Bind readOnly(String hostPath, String containerPath) {
     Path file = Path.of(hostPath);
@@ -52,13 +52,13 @@ public final class DockerFarm {
           "warning: "
               + hostPath
               + " may not be readable by the container's user (uid "
-              + ImageRecipe.USER_ID
+              + ImageRecipe.bundled().user().id()
               + "); if the volunteer cannot log clients in: chown "
-              + ImageRecipe.USER_ID
+              + ImageRecipe.bundled().user().id()
               + " "
               + hostPath
               + " (or setfacl -m u:"
-              + ImageRecipe.USER_ID
+              + ImageRecipe.bundled().user().id()
               + ":r)");
     }
     return new Bind(hostPath, new Volume(containerPath), AccessMode.ro);
@@ -69,19 +69,11 @@ public final class DockerFarm {
     try {
       int mode = (Integer) Files.getAttribute(file, "unix:mode");
       int uid = (Integer) Files.getAttribute(file, "unix:uid");
-      return (mode & 0004) != 0 || (uid == ImageRecipe.USER_ID && (mode & 0400) != 0);
+      return (mode & 0004) != 0 || (uid == ImageRecipe.bundled().user().id() && (mode & 0400) != 0);
     } catch (IOException | UnsupportedOperationException e) {
       return true;
     }
   }
-
-  /** The container of {@code target}'s volunteer. */
-  public static String containerName(String target) {
-    return PREFIX + target;
-  }
-
-  /** The job directories: in memory, bounded, wiped with the container. */
-  private static final String JOB_TMPFS = "rw,nosuid,nodev,size=2g,mode=1777";
 
   private final Engine engine;
   private final Consumer<String> progress;
@@ -99,12 +91,12 @@ public final class DockerFarm {
     STARTED
   }
 
-  /** Makes the volunteer for {@code spec} run {@code image}, touching it only if it differs. */
-  public Change up(VolunteerSpec spec, String image) {
+  /** Makes the volunteer of {@code plan} run, touching it only if its plan changed. */
+  public Change up(ContainerPlan plan) {
     DockerClient docker = engine.client();
     ensureNetwork();
-    String name = containerName(spec.target());
-    String digest = spec.digest(image);
+    String name = plan.name();
+    String digest = plan.labels().get(Labels.SPEC);
     Container existing = find(name);
     Change change = Change.CREATED;
     if (existing != null) {
@@ -120,85 +112,61 @@ public final class DockerFarm {
       docker.removeContainerCmd(existing.getId()).withForce(true).exec();
       change = Change.REPLACED;
     }
-    int port = spec.toolchain().port();
-    ExposedPort compile = ExposedPort.tcp(port);
-    ExposedPort stats = ExposedPort.tcp(port + 1000);
     Ports bindings = new Ports();
-    bindings.bind(compile, binding(spec.listen(), spec.port()));
-    bindings.bind(stats, binding(spec.listen(), spec.statsPort()));
+    List<ExposedPort> exposed = new ArrayList<>();
+    for (ContainerPlan.PortBinding p : plan.ports()) {
+      ExposedPort port = ExposedPort.tcp(p.containerPort());
+      exposed.add(port);
+      bindings.bind(port, binding(p.listen(), p.hostPort()));
+    }
     HostConfig host =
         HostConfig.newHostConfig()
             .withPortBindings(bindings)
+            .withInit(true)
             .withReadonlyRootfs(true)
-            .withTmpFs(Map.of("/tmp", JOB_TMPFS))
+            .withTmpFs(Map.of(plan.jobs().path(), plan.tmpfsOptions()))
             .withCapDrop(Capability.ALL)
             .withSecurityOpts(List.of("no-new-privileges"))
             .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
-            .withNetworkMode(NETWORK);
-    if (spec.auth() != null) {
-      // the login's files, read-only: the keytab never enters an image
-      List<Bind> binds = new ArrayList<>();
-      binds.add(readOnly(spec.auth().keytab(), VolunteerSpec.KEYTAB_IN_CONTAINER));
-      binds.add(readOnly(spec.auth().krb5Conf(), VolunteerSpec.KRB5_CONF_IN_CONTAINER));
-      String list =
-          spec.auth().whitelist() != null ? spec.auth().whitelist() : spec.auth().blacklist();
-      if (list != null) {
-        binds.add(readOnly(list, VolunteerSpec.PRINCIPALS_IN_CONTAINER));
-      }
-      host.withBinds(binds);
+            .withNetworkMode(NETWORK)
+            .withBinds(plan.files().stream().map(f -> readOnly(f.source(), f.target())).toList());
+    if (plan.memoryBytes() != null) {
+      host.withMemory(plan.memoryBytes());
     }
-    if (spec.memoryBytes() != null) {
-      host.withMemory(spec.memoryBytes());
+    if (plan.cpus() != null) {
+      host.withNanoCPUs((long) (plan.cpus() * 1e9));
     }
-    if (spec.cpus() != null) {
-      host.withNanoCPUs((long) (spec.cpus() * 1e9));
-    }
+    Map<String, String> labels = new HashMap<>(plan.labels());
+    labels.put(Labels.FARM, "volunteer");
     docker
-        .createContainerCmd(image)
+        .createContainerCmd(plan.image())
         .withName(name)
-        .withCmd(spec.containerArguments(port, "/tmp"))
-        .withEnv(
-            spec.environment(VolunteerSpec.KRB5_CONF_IN_CONTAINER).entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue())
-                .sorted()
-                .toList())
-        .withExposedPorts(compile, stats)
+        .withEntrypoint(plan.entrypoint())
+        .withCmd(plan.arguments())
+        .withEnv(plan.environmentLines())
+        .withExposedPorts(exposed)
         .withHostConfig(host)
-        .withLabels(
-            Map.of(
-                Labels.FARM,
-                "volunteer",
-                Labels.TARGET,
-                spec.target(),
-                Labels.SPEC,
-                digest,
-                Labels.ZEROCONF,
-                Boolean.toString(spec.zeroconf()),
-                Labels.AUTH,
-                Boolean.toString(spec.auth() != null)))
-        .withHealthcheck(healthCheck(spec))
+        .withLabels(labels)
+        .withHealthcheck(healthCheck(plan))
         .exec();
     docker.startContainerCmd(name).exec();
     return change;
   }
 
   /**
-   * The engine's own health check: a real compile through the volunteer ({@code farm health}), once
-   * a minute; {@code farm up} does not wait for it, it probes from outside.
+   * The engine's own health check: a real compile through the volunteer ({@code farm health});
+   * {@code farm up} does not wait for it, it probes from outside.
    */
-  private static HealthCheck healthCheck(VolunteerSpec spec) {
-    return new HealthCheck()
-        .withTest(cmd(ImageRecipe.healthInImage(spec.toolchain(), spec.auth() != null)))
-        .withInterval(TimeUnit.SECONDS.toNanos(60))
-        .withTimeout(TimeUnit.SECONDS.toNanos(30))
-        .withStartPeriod(TimeUnit.SECONDS.toNanos(20))
-        .withRetries(3);
-  }
-
-  private static List<String> cmd(List<String> command) {
+  private static HealthCheck healthCheck(ContainerPlan plan) {
     List<String> test = new ArrayList<>(List.of("CMD"));
-    test.addAll(command);
-    return test;
+    test.addAll(plan.health());
+    ImageRecipe.Health t = plan.healthTimings();
+    return new HealthCheck()
+        .withTest(test)
+        .withInterval(TimeUnit.SECONDS.toNanos(t.intervalSeconds()))
+        .withTimeout(TimeUnit.SECONDS.toNanos(t.timeoutSeconds()))
+        .withStartPeriod(TimeUnit.SECONDS.toNanos(t.startPeriodSeconds()))
+        .withRetries(t.retries());
   }
 
   private static Ports.Binding binding(String listen, int port) {
@@ -261,7 +229,7 @@ public final class DockerFarm {
       int port = -1;
       int statsPort = -1;
       String host = "127.0.0.1";
-      for (com.github.dockerjava.api.model.ContainerPort p : c.getPorts()) {
+      for (ContainerPort p : c.getPorts()) {
         if (p.getPublicPort() == null) {
           continue;
         }
@@ -277,7 +245,7 @@ public final class DockerFarm {
       all.add(
           new Volunteer(
               target,
-              "docker",
+              PlaceKind.DOCKER,
               c.getNames()[0].substring(1),
               c.getImage(),
               version,
@@ -332,32 +300,17 @@ public final class DockerFarm {
 
   /** Writes the container's log of {@code target} to {@code out}. */
   public void logs(String target, OutputStream out, boolean follow) {
-    String name = containerName(target);
+    String name = ContainerPlan.containerName(target);
     if (find(name) == null) {
       throw new NotFoundException("no volunteer container " + name);
     }
-    try {
-      engine
-          .client()
-          .logContainerCmd(name)
-          .withStdOut(true)
-          .withStdErr(true)
-          .withFollowStream(follow)
-          .exec(
-              new ResultCallback.Adapter<Frame>() {
-                @Override
-                public void onNext(Frame frame) {
-                  try {
-                    out.write(frame.getPayload());
-                    out.flush();
-                  } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                  }
-                }
-              })
-          .awaitCompletion();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    engine
+        .client()
+        .logContainerCmd(name)
+        .withStdOut(true)
+        .withStdErr(true)
+        .withFollowStream(follow)
+        .exec(new LogCopy(out))
+        .await();
   }
 }

@@ -75,7 +75,7 @@ public final class HostsAdvice {
                       entries.add(
                           entry.of(
                               v,
-                              host != null && !v.where().equals("swarm") ? host : v.host(),
+                              host != null && v.kind().onThisMachine() ? host : v.host(),
                               options)));
           lines.put(target, String.join(" ", entries));
         });

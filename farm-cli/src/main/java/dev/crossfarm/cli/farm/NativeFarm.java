@@ -151,13 +151,13 @@ public final class NativeFarm {
         all.add(
             new Volunteer(
                 target,
-                "native",
+                PlaceKind.NATIVE,
                 process.map(p -> Long.toString(p.pid())).orElse("-"),
                 "(this machine)",
                 version,
                 argument(process, "--listen").orElse("127.0.0.1"),
                 port,
-                port + 1000,
+                Toolchain.statsPortOf(port),
                 jobs,
                 process.isPresent() ? "running" : "gone",
                 flag(process, "--auth"),

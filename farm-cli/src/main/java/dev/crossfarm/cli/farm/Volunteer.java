@@ -3,7 +3,7 @@ package dev.crossfarm.cli.farm;
 /**
  * A running (or expected) volunteer, as {@code farm status} and {@code farm hosts} see it.
  *
- * @param where "docker" or "native"
+ * @param kind where it runs
  * @param id container name or process id
  * @param state engine state ("running", "exited", ...) or "running"/"gone" for processes
  * @param auth clients must pass a Kerberos login ({@code ,auth})
@@ -11,7 +11,7 @@ package dev.crossfarm.cli.farm;
  */
 public record Volunteer(
     String target,
-    String where,
+    PlaceKind kind,
     String id,
     String image,
     String compilerVersion,
@@ -21,4 +21,10 @@ public record Volunteer(
     int jobs,
     String state,
     boolean auth,
-    boolean zeroconf) {}
+    boolean zeroconf) {
+
+  /** Where it runs, as the status table shows it. */
+  public String where() {
+    return kind.describe(this);
+  }
+}

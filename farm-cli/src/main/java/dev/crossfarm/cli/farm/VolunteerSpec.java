@@ -68,7 +68,7 @@ public record VolunteerSpec(
   }
 
   public int statsPort() {
-    return port + 1000;
+    return Toolchain.statsPortOf(port);
   }
 
   /**
@@ -134,7 +134,8 @@ public record VolunteerSpec(
       args.addAll(List.of("--jobs", Integer.toString(jobs)));
     }
     args.addAll(List.of("--job-lifetime", Integer.toString(jobLifetime)));
-    args.addAll(List.of("--stats", "--stats-port", Integer.toString(daemonPort + 1000)));
+    args.addAll(
+        List.of("--stats", "--stats-port", Integer.toString(Toolchain.statsPortOf(daemonPort))));
     args.addAll(List.of("--job-dir", jobDir));
     return args;
   }

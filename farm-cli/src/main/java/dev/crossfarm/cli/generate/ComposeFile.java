@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.crossfarm.cli.farm.ContainerPlan;
 import dev.crossfarm.cli.farm.VolunteerSpec;
 import dev.crossfarm.cli.image.ImageRecipe;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A compose file with one service per volunteer, the same container farm up runs: its image, port
@@ -52,51 +52,60 @@ public final class ComposeFile {
   }
 
   private Map<String, Object> service(VolunteerSpec spec) {
-    int port = spec.toolchain().port();
+    ContainerPlan plan =
+        ContainerPlan.of(
+            spec,
+            ImageRecipe.volunteerRepository(spec.target()) + ":" + version,
+            ImageRecipe.bundled());
+    return service(plan);
+  }
+
+  /** The plan as a compose service. */
+  static Map<String, Object> service(ContainerPlan plan) {
     Map<String, Object> s = new LinkedHashMap<>();
-    s.put("image", ImageRecipe.volunteerRepository(spec.target()) + ":" + version);
-    // docker's init is PID 1 here, so the image's own tini is left out of the entrypoint
-    List<String> entrypoint = ImageRecipe.daemonInImage(spec.target());
-    s.put("entrypoint", entrypoint);
-    s.put("command", spec.containerArguments(port, "/tmp"));
-    if (spec.auth() != null) {
-      s.put("environment", new TreeMap<>(spec.environment(VolunteerSpec.KRB5_CONF_IN_CONTAINER)));
-      List<String> volumes = new ArrayList<>();
-      volumes.add(spec.auth().keytab() + ":" + VolunteerSpec.KEYTAB_IN_CONTAINER + ":ro");
-      volumes.add(spec.auth().krb5Conf() + ":" + VolunteerSpec.KRB5_CONF_IN_CONTAINER + ":ro");
-      String list =
-          spec.auth().whitelist() != null ? spec.auth().whitelist() : spec.auth().blacklist();
-      if (list != null) {
-        volumes.add(list + ":" + VolunteerSpec.PRINCIPALS_IN_CONTAINER + ":ro");
-      }
-      s.put("volumes", volumes);
+    s.put("image", plan.image());
+    s.put("entrypoint", plan.entrypoint());
+    s.put("command", plan.arguments());
+    if (!plan.environment().isEmpty()) {
+      s.put("environment", plan.environment());
+    }
+    if (!plan.files().isEmpty()) {
+      s.put(
+          "volumes",
+          plan.files().stream().map(f -> f.source() + ":" + f.target() + ":ro").toList());
     }
     s.put("init", true);
-    String listen = spec.listen() == null ? "" : spec.listen() + ":";
     s.put(
         "ports",
-        List.of(
-            listen + spec.port() + ":" + port, listen + spec.statsPort() + ":" + (port + 1000)));
+        plan.ports().stream()
+            .map(
+                p ->
+                    (p.listen() == null ? "" : p.listen() + ":")
+                        + p.hostPort()
+                        + ":"
+                        + p.containerPort())
+            .toList());
     s.put("read_only", true);
-    s.put("tmpfs", List.of("/tmp:rw,nosuid,nodev,size=2g,mode=1777"));
+    s.put("tmpfs", List.of(plan.jobs().path() + ":" + plan.tmpfsOptions()));
     s.put("cap_drop", List.of("ALL"));
     s.put("security_opt", List.of("no-new-privileges:true"));
     Map<String, Object> health = new LinkedHashMap<>();
     List<String> test = new ArrayList<>(List.of("CMD"));
-    test.addAll(ImageRecipe.healthInImage(spec.toolchain(), spec.auth() != null));
+    test.addAll(plan.health());
     health.put("test", test);
-    health.put("interval", "60s");
-    health.put("timeout", "30s");
-    health.put("start_period", "20s");
-    health.put("retries", 3);
+    health.put("interval", plan.healthTimings().intervalSeconds() + "s");
+    health.put("timeout", plan.healthTimings().timeoutSeconds() + "s");
+    health.put("start_period", plan.healthTimings().startPeriodSeconds() + "s");
+    health.put("retries", plan.healthTimings().retries());
     s.put("healthcheck", health);
     s.put("restart", "unless-stopped");
-    if (spec.memoryBytes() != null) {
-      s.put("mem_limit", spec.memoryBytes());
+    if (plan.memoryBytes() != null) {
+      s.put("mem_limit", plan.memoryBytes());
     }
-    if (spec.cpus() != null) {
-      s.put("cpus", spec.cpus());
+    if (plan.cpus() != null) {
+      s.put("cpus", plan.cpus());
     }
+    s.put("labels", plan.labels());
     return s;
   }
 

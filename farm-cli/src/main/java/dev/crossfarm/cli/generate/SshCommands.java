@@ -1,6 +1,6 @@
 package dev.crossfarm.cli.generate;
 
-import dev.crossfarm.cli.docker.DockerFarm;
+import dev.crossfarm.cli.farm.ContainerPlan;
 import dev.crossfarm.cli.image.ImageRecipe;
 import dev.crossfarm.toolchain.Toolchain;
 import java.nio.file.Path;
@@ -54,11 +54,13 @@ public final class SshCommands {
         "# and runs it as 'ssh THIS-HOST " + installedAt + " --inetd --enable-tcp-insecure'.");
     if (engine == Engine.DOCKER) {
       lines.add(
-          "# It enters the running container " + DockerFarm.containerName(name) + " ('farm up');");
+          "# It enters the running container "
+              + ContainerPlan.containerName(name)
+              + " ('farm up');");
       lines.add("# the SSH account needs the docker group.");
       List<String> command = new ArrayList<>(List.of("docker", "exec", "-i"));
-      command.add(DockerFarm.containerName(name));
-      command.addAll(ImageRecipe.inetdInImage(name));
+      command.add(ContainerPlan.containerName(name));
+      command.addAll(ImageRecipe.bundled().inetdInImage(name));
       lines.add(
           "exec "
               + String.join(" ", command.stream().map(SshCommands::quote).toList())

@@ -170,7 +170,7 @@ public final class SystemdUnits {
         + " --port "
         + port
         + " --stats --stats-port "
-        + (port + 1000)
+        + Toolchain.statsPortOf(port)
         + " --log-file /var/log/distccd/distccd-"
         + t.name()
         + ".log\"\n";

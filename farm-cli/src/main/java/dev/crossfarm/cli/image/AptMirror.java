@@ -48,6 +48,20 @@ public final class AptMirror {
     return Optional.empty();
   }
 
+  /** This machine's Debian release (VERSION_CODENAME of /etc/os-release), or bookworm. */
+  public static String hostSuite() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/etc/os-release"))) {
+        if (line.startsWith("VERSION_CODENAME=")) {
+          return line.substring("VERSION_CODENAME=".length()).replace("\"", "").trim();
+        }
+      }
+    } catch (IOException e) {
+      // not a Debian-like machine: the default suite's name is as good a guess as any
+    }
+    return "bookworm";
+  }
+
   static Optional<String> fromDeb822(String text, String suite) {
     for (String stanza : text.split("\\n\\s*\\n")) {
       String types = field(stanza, "Types");

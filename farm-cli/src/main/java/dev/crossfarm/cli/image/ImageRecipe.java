@@ -1,85 +1,189 @@
 package dev.crossfarm.cli.image;
 
-import dev.crossfarm.toolchain.Installation;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.crossfarm.toolchain.Toolchain;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
- * What a volunteer image's base is made of: a Debian minbase rootfs of {@code suite} with the
- * target's toolchain packages (from the catalog), a headless JRE and tini, and an unprivileged
- * user. Its digest names the base image, so an unchanged recipe is never built twice.
+ * What a volunteer image is, read from {@code images/recipe.yaml} and {@code images/jvm.options}
+ * (bundled into the CLI from the repository's top-level {@code images/} folder). Its {@link
+ * #digest} covers both files byte for byte, so a changed recipe gives new image tags.
+ *
+ * @param packages Debian packages of the base, per suite ({@code default} for unlisted suites)
+ * @param lean paths (relative to the root) left out of every layer
+ * @param init PID 1 of the container, before the daemon's command
  */
 public record ImageRecipe(
-    Toolchain toolchain, String suite, List<String> packages, ToolchainArchive archive) {
+    User user,
+    @JsonProperty("app-dir") String appDir,
+    Runtime runtime,
+    Map<String, List<String>> packages,
+    List<Directory> directories,
+    List<String> lean,
+    List<String> init,
+    @JsonProperty("jobs-tmpfs") Tmpfs jobsTmpfs,
+    Health health,
+    List<String> jvmOptions,
+    String digest) {
 
-  /** An official toolchain tarball to lay into /opt instead of Debian's packages. */
-  public record ToolchainArchive(Path file, String sha256, Installation installation) {}
-
-  /** The user the daemon runs as inside the image (uid and gid). */
-  public static final int USER_ID = 3632;
-
-  public static final String USER_NAME = "crossfarm";
-
-  /** What every volunteer needs besides its toolchain. */
-  public static final List<String> COMMON_PACKAGES = List.of("openjdk-17-jre-headless", "tini");
-
-  /** Where the daemon's jars go inside the image. */
-  public static final String APP_DIR = "/opt/crossfarm";
+  /** The unprivileged user the daemon runs as (uid = gid). */
+  public record User(String name, int id) {}
 
   /**
-   * How the farm's JVM runs everywhere (the ./farm launcher, images, native volunteers): the serial
-   * collector and a fixed 8 MB young generation keep the daemon's resident set small under load
-   * (measured: 130 MB peak for 8 clients x 500 jobs, 257 MB with the JVM's defaults on a 24 GB
-   * machine), while a 512 MB cap leaves room for a large LZO source. The launcher script repeats
-   * this list; a test keeps the two equal.
+   * The daemon's Java runtime, made by jlink.
+   *
+   * @param dir where it lives in the image
    */
-  public static final List<String> JVM_OPTIONS =
-      List.of(
-          "-XX:+UseSerialGC",
-          "-XX:TieredStopAtLevel=1",
-          "-Xshare:auto",
-          "-Xms16m",
-          "-Xmn8m",
-          "-Xmx512m",
-          "-XX:MinHeapFreeRatio=10",
-          "-XX:MaxHeapFreeRatio=30",
-          "-Xss512k");
+  public record Runtime(
+      String dir, List<String> modules, @JsonProperty("jlink-options") List<String> jlinkOptions) {}
 
-  /** {@code farm VERB ...} as the image runs it: its own JRE, {@link #JVM_OPTIONS}, the jar. */
-  public static List<String> farmInImage(String... verbAndArguments) {
-    List<String> command = new ArrayList<>(List.of("java"));
-    command.addAll(JVM_OPTIONS);
-    command.addAll(List.of("-jar", APP_DIR + "/farm.jar"));
+  /** A directory the image creates, with its owner (uid = gid) and octal mode. */
+  public record Directory(String path, int owner, String mode) {}
+
+  /** The container's job directories: a tmpfs of {@code size} (docker's units: 2g). */
+  public record Tmpfs(String path, String size, String mode) {
+
+    /** The size in bytes, for APIs that take a number. */
+    public long sizeBytes() {
+      String s = size.toLowerCase(java.util.Locale.ROOT);
+      long unit =
+          switch (s.charAt(s.length() - 1)) {
+            case 'k' -> 1L << 10;
+            case 'm' -> 1L << 20;
+            case 'g' -> 1L << 30;
+            default -> 1;
+          };
+      return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
+    }
+
+    /** The mode as a number (1777 octal). */
+    public int modeBits() {
+      return Integer.parseInt(mode, 8);
+    }
+  }
+
+  /** The engine's health check timings. */
+  public record Health(
+      @JsonProperty("interval-seconds") int intervalSeconds,
+      @JsonProperty("timeout-seconds") int timeoutSeconds,
+      @JsonProperty("start-period-seconds") int startPeriodSeconds,
+      int retries) {}
+
+  private static final ImageRecipe BUNDLED = load();
+
+  /** The recipe this CLI was packaged with. */
+  public static ImageRecipe bundled() {
+    return BUNDLED;
+  }
+
+  private static ImageRecipe load() {
+    byte[] recipe = resource("recipe.yaml");
+    byte[] jvm = resource("jvm.options");
+    try {
+      ImageRecipe r =
+          new ObjectMapper(new YAMLFactory())
+              .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+              .readValue(recipe, ImageRecipe.class);
+      List<String> options =
+          new String(jvm, StandardCharsets.UTF_8)
+              .lines()
+              .map(String::strip)
+              .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+              .toList();
+      String digest =
+          sha256(
+                  new String(recipe, StandardCharsets.UTF_8)
+                      + "\n--\n"
+                      + new String(jvm, StandardCharsets.UTF_8))
+              .substring(0, 12);
+      return new ImageRecipe(
+          r.user,
+          r.appDir,
+          r.runtime,
+          r.packages,
+          r.directories,
+          r.lean,
+          r.init,
+          r.jobsTmpfs,
+          r.health,
+          options,
+          digest);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the bundled images/recipe.yaml does not parse", e);
+    }
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = ImageRecipe.class.getResourceAsStream("/images/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "images/" + name + " is not bundled with this farm command");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The base's Debian packages for {@code suite}. */
+  public List<String> packagesFor(String suite) {
+    return packages.getOrDefault(suite, packages.get("default"));
+  }
+
+  /** The java executable inside the image. */
+  public String java() {
+    return runtime.dir() + "/bin/java";
+  }
+
+  /** {@code farm VERB ...} as the image runs it: its own runtime, the JVM options, the jar. */
+  public List<String> farmInImage(String... verbAndArguments) {
+    return farmInImage(List.of(), verbAndArguments);
+  }
+
+  private List<String> farmInImage(List<String> extraJvmOptions, String... verbAndArguments) {
+    List<String> command = new ArrayList<>(List.of(java()));
+    command.addAll(jvmOptions);
+    command.addAll(extraJvmOptions);
+    command.addAll(List.of("-jar", appDir + "/farm.jar"));
     command.addAll(List.of(verbAndArguments));
     return List.copyOf(command);
   }
 
-  /** The volunteer's daemon command inside the image. */
-  public static List<String> daemonInImage(String target) {
-    return farmInImage("daemon", "--toolchain", target);
+  /** The container's command: the init, then the target's daemon. */
+  public List<String> entrypoint(String target) {
+    List<String> command = new ArrayList<>(init);
+    command.addAll(farmInImage("daemon", "--toolchain", target));
+    return List.copyOf(command);
   }
 
   /**
    * The volunteer for one client on stdin/stdout inside the image ({@code docker exec -i}, for
    * SSH). The JVM's own messages go to stderr, because stdout is the distcc protocol.
    */
-  public static List<String> inetdInImage(String target) {
-    List<String> command = new ArrayList<>(List.of("java"));
-    command.addAll(JVM_OPTIONS);
-    command.addAll(List.of("-Xlog:disable", "-Xlog:all=warning:stderr"));
-    command.addAll(List.of("-jar", APP_DIR + "/farm.jar"));
-    command.addAll(List.of("daemon", "--toolchain", target, "--job-dir", "/tmp"));
-    return List.copyOf(command);
+  public List<String> inetdInImage(String target) {
+    return farmInImage(
+        List.of("-Xlog:disable", "-Xlog:all=warning:stderr"),
+        "daemon",
+        "--toolchain",
+        target,
+        "--job-dir",
+        jobsTmpfs.path());
   }
 
   /** The health check inside the image: a real compile through the volunteer on its own port. */
-  public static List<String> healthInImage(Toolchain toolchain, boolean auth) {
+  public List<String> healthInImage(Toolchain toolchain, boolean auth) {
     List<String> command =
         new ArrayList<>(
             farmInImage(
@@ -92,37 +196,6 @@ public record ImageRecipe(
       command.add("--auth");
     }
     return List.copyOf(command);
-  }
-
-  public static ImageRecipe of(Toolchain toolchain, String suite, ToolchainArchive archive) {
-    List<String> packages =
-        new ArrayList<>(archive == null ? toolchain.debianPackages() : List.of());
-    packages.addAll(COMMON_PACKAGES);
-    return new ImageRecipe(toolchain, suite, List.copyOf(packages), archive);
-  }
-
-  /** Where the image's compiler lives: the tarball's installation, or Debian's. */
-  public Installation compilerInstallation() {
-    return archive != null ? archive.installation() : toolchain.installations().get(0);
-  }
-
-  /** Short hex digest of everything that shapes the base rootfs. */
-  public String digest() {
-    return sha256(
-            "suite="
-                + suite
-                + "\npackages="
-                + String.join(",", packages)
-                + "\nuser="
-                + USER_NAME
-                + ":"
-                + USER_ID
-                + "\nrecipe=1\n")
-        .substring(0, 12);
-  }
-
-  public String baseImage() {
-    return "crossfarm/base-" + toolchain.name() + ":" + digest();
   }
 
   public static String volunteerRepository(String target) {

@@ -2,6 +2,7 @@ package dev.crossfarm.cli.swarm;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.EndpointSpec;
 import com.github.dockerjava.api.model.LocalNodeState;
 import com.github.dockerjava.api.model.Mount;
@@ -25,12 +26,14 @@ import com.github.dockerjava.api.model.TaskState;
 import com.github.dockerjava.api.model.TmpfsOptions;
 import com.github.dockerjava.api.model.UpdateConfig;
 import com.github.dockerjava.api.model.UpdateFailureAction;
-import dev.crossfarm.cli.docker.DockerFarm;
 import dev.crossfarm.cli.docker.Engine;
 import dev.crossfarm.cli.docker.Labels;
+import dev.crossfarm.cli.docker.LogCopy;
+import dev.crossfarm.cli.farm.ContainerPlan;
+import dev.crossfarm.cli.farm.PlaceKind;
 import dev.crossfarm.cli.farm.Volunteer;
-import dev.crossfarm.cli.farm.VolunteerSpec;
 import dev.crossfarm.toolchain.Toolchain;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -84,15 +87,14 @@ public final class SwarmFarm {
   }
 
   /**
-   * Creates or updates {@code spec}'s global service to run {@code image}; an update rolls through
-   * the nodes one at a time (stop first: the host port is the node's).
+   * Creates or updates the global service of {@code plan}; an update rolls through the nodes one at
+   * a time (stop first: the host port is the node's).
    */
-  public Change up(VolunteerSpec spec, String image) {
+  public Change up(ContainerPlan plan) {
     DockerClient docker = engine.client();
-    String name = DockerFarm.containerName(spec.target());
-    String digest = spec.digest(image);
-    ServiceSpec wanted = serviceSpec(spec, image, name, digest);
-    Service existing = find(name);
+    String digest = plan.labels().get(Labels.SPEC);
+    ServiceSpec wanted = serviceSpec(plan);
+    Service existing = find(plan.name());
     if (existing == null) {
       docker.createServiceCmd(wanted).exec();
       return Change.CREATED;
@@ -100,7 +102,8 @@ public final class SwarmFarm {
     if (digest.equals(existing.getSpec().getLabels().get(Labels.SPEC))) {
       return Change.UNCHANGED;
     }
-    progress.accept(name + ": settings or image changed; rolling the update through the nodes");
+    progress.accept(
+        plan.name() + ": settings or image changed; rolling the update through the nodes");
     docker
         .updateServiceCmd(existing.getId(), wanted)
         .withVersion(existing.getVersion().getIndex())
@@ -108,38 +111,39 @@ public final class SwarmFarm {
     return Change.UPDATED;
   }
 
-  private ServiceSpec serviceSpec(VolunteerSpec spec, String image, String name, String digest) {
-    int port = spec.toolchain().port();
-    Map<String, String> labels = new HashMap<>();
+  /**
+   * The plan as a service. What the service API of this engine cannot say: dropped capabilities and
+   * no-new-privileges (docker-java 3.7's model has neither); the volunteer still runs as its own
+   * user with a read-only root and an init.
+   */
+  static ServiceSpec serviceSpec(ContainerPlan plan) {
+    String target = plan.labels().get(Labels.TARGET);
+    Map<String, String> labels = new HashMap<>(plan.labels());
     labels.put(Labels.FARM, SWARM);
-    labels.put(Labels.TARGET, spec.target());
-    labels.put(Labels.SPEC, digest);
-    labels.put(Labels.AUTH, Boolean.toString(spec.auth() != null));
     List<Mount> mounts = new ArrayList<>();
     mounts.add(
         new Mount()
             .withType(MountType.TMPFS)
-            .withTarget("/tmp")
-            .withTmpfsOptions(new TmpfsOptions().withSizeBytes(2L << 30).withMode(01777)));
-    if (spec.auth() != null) {
-      // each node's own copy of the files, at the paths farm.yaml gives
-      mounts.add(bind(spec.auth().keytab(), VolunteerSpec.KEYTAB_IN_CONTAINER));
-      mounts.add(bind(spec.auth().krb5Conf(), VolunteerSpec.KRB5_CONF_IN_CONTAINER));
-      String list =
-          spec.auth().whitelist() != null ? spec.auth().whitelist() : spec.auth().blacklist();
-      if (list != null) {
-        mounts.add(bind(list, VolunteerSpec.PRINCIPALS_IN_CONTAINER));
-      }
+            .withTarget(plan.jobs().path())
+            .withTmpfsOptions(
+                new TmpfsOptions()
+                    .withSizeBytes(plan.jobs().sizeBytes())
+                    .withMode(plan.jobs().modeBits())));
+    // each node's own copy of the files, at the paths farm.yaml gives
+    for (ContainerPlan.FileMount f : plan.files()) {
+      mounts.add(
+          new Mount()
+              .withType(MountType.BIND)
+              .withSource(f.source())
+              .withTarget(f.target())
+              .withReadOnly(true));
     }
-    var container =
-        new com.github.dockerjava.api.model.ContainerSpec()
-            .withImage(image)
-            .withArgs(spec.containerArguments(port, "/tmp"))
-            .withEnv(
-                spec.environment(VolunteerSpec.KRB5_CONF_IN_CONTAINER).entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue())
-                    .sorted()
-                    .toList())
+    ContainerSpec container =
+        new ContainerSpec()
+            .withImage(plan.image())
+            .withCommand(plan.entrypoint())
+            .withArgs(plan.arguments())
+            .withEnv(plan.environmentLines())
             .withInit(true)
             .withReadOnly(true)
             .withMounts(mounts)
@@ -147,25 +151,24 @@ public final class SwarmFarm {
             // check passes (a minute at the containers' interval; 20.10 has no start interval),
             // which would also stall every rolling update. A daemon that exits is restarted
             // (condition any); farm status and top probe every node with a real compile.
-            .withLabels(Map.of(Labels.FARM, SWARM, Labels.TARGET, spec.target()));
+            .withLabels(Map.of(Labels.FARM, SWARM, Labels.TARGET, target));
     ResourceSpecs limits = new ResourceSpecs();
-    if (spec.memoryBytes() != null) {
-      limits.withMemoryBytes(spec.memoryBytes());
+    if (plan.memoryBytes() != null) {
+      limits.withMemoryBytes(plan.memoryBytes());
     }
-    if (spec.cpus() != null) {
-      limits.withNanoCPUs((long) (spec.cpus() * 1e9));
+    if (plan.cpus() != null) {
+      limits.withNanoCPUs((long) (plan.cpus() * 1e9));
     }
     TaskSpec task =
         new TaskSpec()
             .withContainerSpec(container)
             .withPlacement(
-                new ServicePlacement()
-                    .withConstraints(List.of(NodeTargets.constraint(spec.target()))))
+                new ServicePlacement().withConstraints(List.of(NodeTargets.constraint(target))))
             .withRestartPolicy(
                 new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY))
             .withResources(new ResourceRequirements().withLimits(limits));
     return new ServiceSpec()
-        .withName(name)
+        .withName(plan.name())
         .withLabels(labels)
         .withMode(new ServiceModeConfig().withGlobal(new ServiceGlobalModeOptions()))
         .withTaskTemplate(task)
@@ -174,15 +177,9 @@ public final class SwarmFarm {
         .withEndpointSpec(
             new EndpointSpec()
                 .withPorts(
-                    List.of(hostPort(port, spec.port()), hostPort(port + 1000, spec.statsPort()))));
-  }
-
-  private static Mount bind(String source, String target) {
-    return new Mount()
-        .withType(MountType.BIND)
-        .withSource(source)
-        .withTarget(target)
-        .withReadOnly(true);
+                    plan.ports().stream()
+                        .map(p -> hostPort(p.containerPort(), p.hostPort()))
+                        .toList()));
   }
 
   private static PortConfig hostPort(int target, int published) {
@@ -303,7 +300,7 @@ public final class SwarmFarm {
         all.add(
             new Volunteer(
                 target,
-                "swarm",
+                PlaceKind.SWARM,
                 node.getDescription().getHostname(),
                 container.getImage(),
                 version,
@@ -341,6 +338,23 @@ public final class SwarmFarm {
       }
     }
     return 0;
+  }
+
+  /** Writes the log of {@code target}'s service (every node's task) to {@code out}. */
+  public boolean logs(String target, OutputStream out, boolean follow) {
+    Service service = find(ContainerPlan.containerName(target));
+    if (service == null) {
+      return false;
+    }
+    engine
+        .client()
+        .logServiceCmd(service.getId())
+        .withStdout(true)
+        .withStderr(true)
+        .withFollow(follow)
+        .exec(new LogCopy(out))
+        .await();
+    return true;
   }
 
   /** Removes the farm's services and node labels; returns how many services there were. */

@@ -11,7 +11,7 @@ class HostsAdviceTest {
   private static Volunteer v(String target, int port, int jobs, String state) {
     return new Volunteer(
         target,
-        "docker",
+        PlaceKind.DOCKER,
         "c",
         "i",
         "12.2.0",
