@@ -61,7 +61,7 @@ public final class ComposeFile {
   }
 
   /** The plan as a compose service. */
-  static Map<String, Object> service(ContainerPlan plan) {
+  public static Map<String, Object> service(ContainerPlan plan) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("image", plan.image());
     s.put("entrypoint", plan.entrypoint());

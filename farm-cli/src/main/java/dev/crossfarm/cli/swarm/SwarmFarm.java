@@ -116,7 +116,7 @@ public final class SwarmFarm {
    * no-new-privileges (docker-java 3.7's model has neither); the volunteer still runs as its own
    * user with a read-only root and an init.
    */
-  static ServiceSpec serviceSpec(ContainerPlan plan) {
+  public static ServiceSpec serviceSpec(ContainerPlan plan) {
     String target = plan.labels().get(Labels.TARGET);
     Map<String, String> labels = new HashMap<>(plan.labels());
     labels.put(Labels.FARM, SWARM);

@@ -1,0 +1,90 @@
+package dev.crossfarm.cli.farm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.PortConfig;
+import com.github.dockerjava.api.model.ServiceSpec;
+import dev.crossfarm.cli.config.AuthConfig;
+import dev.crossfarm.cli.generate.ComposeFile;
+import dev.crossfarm.cli.image.ImageRecipe;
+import dev.crossfarm.cli.swarm.SwarmFarm;
+import dev.crossfarm.toolchain.ToolchainCatalog;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The swarm service and the compose service say what the plan says, field for field. */
+class ContainerPlanTest {
+
+  private final ContainerPlan plan =
+      ContainerPlan.of(
+          new VolunteerSpec(
+              ToolchainCatalog.builtIn().get("aarch64"),
+              3700,
+              "127.0.0.1",
+              List.of("10.0.0.0/8"),
+              3,
+              1L << 30,
+              1.5,
+              600,
+              new AuthConfig("distcc/h@R", "/k.keytab", "/p", null, "/krb5.conf"),
+              false),
+          "crossfarm/volunteer-aarch64:1",
+          ImageRecipe.bundled());
+
+  @Test
+  void theStatsPortFollowsTheCompilePortInOnePlace() {
+    assertEquals(3636, plan.ports().get(0).containerPort());
+    assertEquals(3700, plan.ports().get(0).hostPort());
+    assertEquals(4636, plan.ports().get(1).containerPort());
+    assertEquals(4700, plan.ports().get(1).hostPort());
+  }
+
+  @Test
+  void swarmServiceRendersEveryFieldItSupports() {
+    ServiceSpec s = SwarmFarm.serviceSpec(plan);
+    var c = s.getTaskTemplate().getContainerSpec();
+    assertEquals(plan.image(), c.getImage());
+    assertEquals(plan.entrypoint(), c.getCommand());
+    assertEquals(plan.arguments(), c.getArgs());
+    assertEquals(plan.environmentLines(), c.getEnv());
+    List<Mount> mounts = c.getMounts();
+    assertEquals(plan.jobs().path(), mounts.get(0).getTarget());
+    assertEquals(plan.jobs().sizeBytes(), mounts.get(0).getTmpfsOptions().getSizeBytes());
+    assertEquals(
+        plan.files().stream().map(ContainerPlan.FileMount::target).toList(),
+        mounts.subList(1, mounts.size()).stream().map(Mount::getTarget).toList());
+    assertEquals(
+        plan.memoryBytes(), s.getTaskTemplate().getResources().getLimits().getMemoryBytes());
+    assertEquals(
+        (long) (plan.cpus() * 1e9), s.getTaskTemplate().getResources().getLimits().getNanoCPUs());
+    List<PortConfig> ports = s.getEndpointSpec().getPorts();
+    for (int i = 0; i < plan.ports().size(); i++) {
+      assertEquals(plan.ports().get(i).containerPort(), ports.get(i).getTargetPort());
+      assertEquals(plan.ports().get(i).hostPort(), ports.get(i).getPublishedPort());
+    }
+    plan.labels().forEach((k, v) -> assertEquals(v, s.getLabels().get(k), k));
+  }
+
+  @Test
+  void composeServiceRendersEveryFieldItSupports() {
+    Map<String, Object> s = ComposeFile.service(plan);
+    assertEquals(plan.image(), s.get("image"));
+    assertEquals(plan.entrypoint(), s.get("entrypoint"));
+    assertEquals(plan.arguments(), s.get("command"));
+    assertEquals(plan.environment(), s.get("environment"));
+    assertEquals(List.of(plan.jobs().path() + ":" + plan.tmpfsOptions()), s.get("tmpfs"));
+    assertEquals(plan.memoryBytes(), s.get("mem_limit"));
+    assertEquals(plan.cpus(), s.get("cpus"));
+    assertEquals(List.of("127.0.0.1:3700:3636", "127.0.0.1:4700:4636"), s.get("ports"));
+    assertEquals(
+        plan.files().stream().map(f -> f.source() + ":" + f.target() + ":ro").toList(),
+        s.get("volumes"));
+    assertEquals(plan.labels(), s.get("labels"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> health = (Map<String, Object>) s.get("healthcheck");
+    assertEquals(plan.health(), ((List<?>) health.get("test")).subList(1, plan.health().size() + 1));
+    assertEquals(plan.healthTimings().intervalSeconds() + "s", health.get("interval"));
+  }
+}
