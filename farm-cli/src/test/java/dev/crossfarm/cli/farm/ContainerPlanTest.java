@@ -84,7 +84,8 @@ class ContainerPlanTest {
     assertEquals(plan.labels(), s.get("labels"));
     @SuppressWarnings("unchecked")
     Map<String, Object> health = (Map<String, Object>) s.get("healthcheck");
-    assertEquals(plan.health(), ((List<?>) health.get("test")).subList(1, plan.health().size() + 1));
+    assertEquals(
+        plan.health(), ((List<?>) health.get("test")).subList(1, plan.health().size() + 1));
     assertEquals(plan.healthTimings().intervalSeconds() + "s", health.get("interval"));
   }
 }

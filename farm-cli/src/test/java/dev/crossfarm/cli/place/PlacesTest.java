@@ -17,8 +17,7 @@ class PlacesTest {
 
   @Test
   void refusesNativeAgainstEngineSwarm() {
-    PlaceException e =
-        assertThrows(PlaceException.class, () -> Places.kind(true, false, "swarm"));
+    PlaceException e = assertThrows(PlaceException.class, () -> Places.kind(true, false, "swarm"));
     assertTrue(e.getMessage().contains("engine: swarm"), e.getMessage());
   }
 
