@@ -66,7 +66,9 @@ class SwarmIT {
   void upConvergesOnTheLabelledNodeAndTheStockClientBuildsLuaThroughIt() throws Exception {
     Cli.farm(work, Map.of(), "node", "label", node, "--targets", "aarch64").ok("farm node label");
     Cli.Run up = Cli.farm(work, Map.of(), "up", "--swarm", "aarch64").ok("farm up --swarm aarch64");
-    assertTrue(up.err().contains("aarch64 on " + node + ": answers a real compile on 127.0.0.1:3636"), up.err());
+    assertTrue(
+        up.err().contains("aarch64 on " + node + ": answers a real compile on 127.0.0.1:3636"),
+        up.err());
     assertTrue(up.err().contains("shipped "), up.err());
     LuaBuild lua =
         LuaBuild.reference(

@@ -152,7 +152,8 @@ class SwarmTwoNodeIT {
             + " s\n"
             + up.err());
     assertTrue(
-        up.err().contains("aarch64 on swarm-b" + tag + ": answers a real compile on " + B + ":3636"),
+        up.err()
+            .contains("aarch64 on swarm-b" + tag + ": answers a real compile on " + B + ":3636"),
         up.err());
     assertEquals(List.of("swarm-b" + tag), runningOn());
     assertTrue(answers(B));
