@@ -2,6 +2,8 @@ package dev.crossfarm.cli;
 
 import com.github.dockerjava.api.model.SwarmNode;
 import dev.crossfarm.cli.docker.Engine;
+import dev.crossfarm.cli.place.PlaceException;
+import dev.crossfarm.cli.place.Places;
 import dev.crossfarm.cli.swarm.NodeTargets;
 import dev.crossfarm.cli.swarm.SwarmFarm;
 import dev.crossfarm.toolchain.Toolchain;
@@ -109,20 +111,10 @@ final class NodeCommand implements Callable<Integer> {
 
   /** The manager's engine; a clear error when there is none or it is not a manager. */
   static Engine manager() {
-    Engine engine =
-        Engine.connect()
-            .orElseThrow(
-                () ->
-                    new ExitException(
-                        Farm.FAILURE,
-                        "no Docker engine answers (DOCKER_HOST, or /var/run/docker.sock): the"
-                            + " swarm's manager must"));
     try {
-      SwarmFarm.managerAddress(engine);
-    } catch (IllegalStateException e) {
-      engine.close();
+      return Places.swarmManager(Engine.connect());
+    } catch (PlaceException e) {
       throw new ExitException(Farm.FAILURE, e.getMessage());
     }
-    return engine;
   }
 }

@@ -51,8 +51,7 @@ public final class Places {
     }
     Optional<Engine> engine = Engine.connect();
     if (kind == PlaceKind.SWARM) {
-      return swarm(engine, farm, version, progress)
-          .orElseThrow(() -> new PlaceException("unreachable"));
+      return swarm(engine, farm, version, progress);
     }
     if (engine.isEmpty()) {
       if (kind == PlaceKind.DOCKER && farm.engine() != null) {
@@ -113,16 +112,19 @@ public final class Places {
               farmOfThisHost(),
               progress));
       if (isManager(engine.get())) {
-        swarm(Engine.connect(), farm, version, progress).ifPresent(places::add);
+        places.add(swarm(Engine.connect(), farm, version, progress));
       }
     }
     places.add(nativePlace(progress));
     return places;
   }
 
-  /** The swarm this engine manages, or why there is none. */
-  private static Optional<Place> swarm(
-      Optional<Engine> engine, FarmConfig farm, String version, Consumer<String> progress) {
+  /**
+   * The engine of the swarm's manager (DOCKER_HOST's engine, which must manage a swarm).
+   *
+   * @throws PlaceException saying why there is none
+   */
+  public static Engine swarmManager(Optional<Engine> engine) {
     Engine e =
         engine.orElseThrow(
             () ->
@@ -135,12 +137,17 @@ public final class Places {
       e.close();
       throw new PlaceException(notAManager.getMessage());
     }
-    return Optional.of(
-        new SwarmPlace(
-            e,
-            new SwarmRegistry(NativeFarm.defaultStateDir(), progress),
-            images(e, farm, version, progress),
-            progress));
+    return e;
+  }
+
+  private static Place swarm(
+      Optional<Engine> engine, FarmConfig farm, String version, Consumer<String> progress) {
+    Engine e = swarmManager(engine);
+    return new SwarmPlace(
+        e,
+        new SwarmRegistry(NativeFarm.defaultStateDir(), progress),
+        images(e, farm, version, progress),
+        progress);
   }
 
   private static boolean isManager(Engine engine) {
