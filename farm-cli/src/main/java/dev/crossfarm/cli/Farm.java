@@ -93,7 +93,7 @@ public final class Farm {
     return false;
   }
 
-  /** The project version, from the jar's manifest (set by Maven). */
+  /** The project version, from version.properties (filtered by Maven at build time). */
   static String version() {
     try (var in = Farm.class.getResourceAsStream("version.properties")) {
       Properties p = new Properties();
@@ -104,7 +104,6 @@ public final class Farm {
     }
   }
 
-  /** Progress of long work, for people: to stderr, so stdout stays parseable. */
   /**
    * The farm launcher that generated units and commands run: the one given, else the one running
    * now (./farm exports FARM_LAUNCHER), else /usr/local/bin/farm.
@@ -115,11 +114,12 @@ public final class Farm {
         : System.getenv().getOrDefault("FARM_LAUNCHER", "/usr/local/bin/farm");
   }
 
+  /** Progress of long work, for people: to stderr, so stdout stays parseable. */
   static void progress(String line) {
     System.err.println("farm: " + line);
   }
 
-  /** The version from the jar's manifest (set by Maven). */
+  /** picocli's --version: the same version.properties. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {

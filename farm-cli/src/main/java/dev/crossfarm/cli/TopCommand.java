@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,7 +95,7 @@ final class TopCommand implements Callable<Integer> {
             job.path("client").asText(),
             job.path("source").asText("-"),
             job.path("compiler").asText("-"),
-            job.path("phase").asText().toLowerCase(java.util.Locale.ROOT),
+            job.path("phase").asText().toLowerCase(Locale.ROOT),
             job.path("elapsedMillis").asLong() / 1000.0);
       }
     }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,8 +51,7 @@ class FaultsIT {
         });
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier c, String what)
-      throws InterruptedException {
+  private static void waitFor(BooleanSupplier c, String what) throws InterruptedException {
     for (int i = 0; i < 300; i++) {
       if (c.getAsBoolean()) {
         return;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,11 +29,7 @@ class MakepkgIT {
         "Arch's masquerade dir (bash .ci/setup makes it)");
     try (DaemonProcess daemon =
         DaemonProcess.start(
-            work,
-            java.nio.file.Files.createDirectories(work.resolve("jobs")),
-            "x86_64",
-            "--jobs",
-            "2")) {
+            work, Files.createDirectories(work.resolve("jobs")), "x86_64", "--jobs", "2")) {
       int port = daemon.port;
       Path log = daemon.log;
       Path conf = work.resolve("makepkg.conf");
@@ -49,8 +46,7 @@ class MakepkgIT {
               "127.0.0.1:" + port + "/2,lzo");
       assertNotEquals(0, refused.exit(), "refuses while -march=native is set");
       assertTrue(refused.err().contains("farm check-flags --fix"), refused.err());
-      Files.copy(
-          Path.of("/etc/makepkg.conf"), conf, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(Path.of("/etc/makepkg.conf"), conf, StandardCopyOption.REPLACE_EXISTING);
 
       Cli.farm(
               work,

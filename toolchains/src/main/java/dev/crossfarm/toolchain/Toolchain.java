@@ -3,6 +3,7 @@ package dev.crossfarm.toolchain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ public record Toolchain(
     require(triples != null && !triples.isEmpty(), "triples must list at least one triple");
     triples = List.copyOf(triples);
     require(tools != null && tools.containsKey("gcc"), "tools must map at least gcc");
-    tools = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tools));
+    tools = Collections.unmodifiableMap(new LinkedHashMap<>(tools));
     require(
         installations != null && !installations.isEmpty(),
         "installations must list at least one place the toolchain lives");

@@ -61,17 +61,18 @@ public final class GssAuthenticator {
    */
   public static GssAuthenticator login(String principal, Path keytab, PrincipalList list)
       throws AuthException {
-    if (principal == null || principal.isBlank()) {
-      throw new AuthException(
-          "--auth needs the service principal in DISTCCD_PRINCIPAL (as stock distccd),"
-              + " e.g. DISTCCD_PRINCIPAL=distccd@$(hostname -f)");
-    }
+    // the keytab first: a file the user names, so the message does not depend on the environment
     if (!Files.isReadable(keytab)) {
       throw new AuthException(
           "--auth: cannot read the keytab "
               + keytab
               + " (give it with --keytab or KRB5_KTNAME; the volunteer's user must be able to"
               + " read it)");
+    }
+    if (principal == null || principal.isBlank()) {
+      throw new AuthException(
+          "--auth needs the service principal in DISTCCD_PRINCIPAL (as stock distccd),"
+              + " e.g. DISTCCD_PRINCIPAL=distccd@$(hostname -f)");
     }
     // replays: the JDK's default replay cache (sun.security.krb5.rcache unset) is in memory, which
     // suits one long-lived process that sees every login (stock forks per connection and needs a

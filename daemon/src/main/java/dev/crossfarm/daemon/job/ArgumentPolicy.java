@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Decides whether a protocol 1/2 job's arguments may run on this volunteer. It is an allow-list of
@@ -99,6 +100,22 @@ public final class ArgumentPolicy {
           "-MM", "preprocessing runs on the client",
           "-###", "produces no object");
 
+  /**
+   * Include options whose value is a path (stock distccd's list): a pump job may carry them, with
+   * the path checked and re-rooted; a plain job may not, since its client preprocessed already.
+   */
+  private static final List<String> INCLUDE_OPTIONS =
+      List.of(
+          "-I",
+          "-include",
+          "-imacros",
+          "-idirafter",
+          "-iprefix",
+          "-iwithprefixbefore",
+          "-iwithprefix",
+          "-isystem",
+          "-iquote");
+
   /** Options refused by prefix (joined or separate value alike), with the reason given. */
   private static final Map<String, String> REFUSED_PREFIXES = refusedPrefixes();
 
@@ -135,33 +152,26 @@ public final class ArgumentPolicy {
     String includes =
         "names a path of the volunteer; in plain distcc the client preprocesses, so include"
             + " paths have no place in the job";
-    for (String option :
-        List.of(
-            "-I",
-            "-include",
-            "-imacros",
-            "-isystem",
-            "-idirafter",
-            "-iprefix",
-            "-iwithprefix",
-            "-iquote",
-            "-imultilib",
-            "-imultiarch",
-            "-iplugindir")) {
+    for (String option : INCLUDE_OPTIONS) {
       m.put(option, includes);
+    }
+    for (String option : List.of("-imultilib", "-imultiarch", "-iplugindir")) {
+      m.put(option, "changes where the compiler finds its own files");
     }
     m.put("-L", "names a library path of the volunteer; linking is not distributed");
     return Collections.unmodifiableMap(m);
   }
 
+  /** Prefix maps: their old prefix is a path of the client's, which a pump job re-roots. */
+  private static final List<String> PREFIX_MAPS =
+      List.of("-fdebug-prefix-map=", "-ffile-prefix-map=", "-fmacro-prefix-map=");
+
   /** -f options whose values are strings recorded in the object, never opened as files. */
   private static final List<String> STRING_VALUED_F =
-      List.of(
-          "-fdebug-prefix-map=",
-          "-ffile-prefix-map=",
-          "-fmacro-prefix-map=",
-          "-frandom-seed=",
-          "-finstrument-functions-exclude-file-list=");
+      Stream.concat(
+              PREFIX_MAPS.stream(),
+              Stream.of("-frandom-seed=", "-finstrument-functions-exclude-file-list="))
+          .toList();
 
   /**
    * Option families whose value after the prefix must be simple: warnings, -f and -m flags,
@@ -192,20 +202,9 @@ public final class ArgumentPolicy {
     return check(compiler, argv, JobRoot.segments(clientCwd, "working directory").size());
   }
 
-  /**
-   * @param cwdDepth null for protocol 1/2; for pump, how deep the client's cwd is
-   */
   private CompileCommand check(CompilerName compiler, List<String> argv, Integer cwdDepth)
       throws JobRefusedException {
-    boolean pump = cwdDepth != null;
-    List<Object> out = new ArrayList<>(argv.size() + 4);
-    String dependencyTarget = null;
-    String clientOutput = null;
-    String source = null;
-    String sourceExtension = null;
-    boolean compile = false;
-    boolean assemblyOnly = false;
-    boolean output = false;
+    Scan scan = new Scan(argv, cwdDepth);
     for (int i = 1; i < argv.size(); i++) {
       String arg = argv.get(i);
       if (arg.isEmpty()) {
@@ -215,77 +214,132 @@ public final class ArgumentPolicy {
         throw refuse(arg, "a response file would be read from the volunteer's disk");
       }
       if (!arg.startsWith("-") || arg.equals("-")) {
-        if (source != null) {
-          throw refuse(
-              arg,
-              "a second source file (" + source + " came first); distcc compiles one at a time");
-        }
-        sourceExtension = extension(arg);
-        if (sourceExtension == null) {
-          throw refuse(arg, "not a C, C++, Objective-C or assembler source file name");
-        }
-        source = arg;
-        out.add(pump ? clientPath("", arg, cwdDepth) : Slot.SOURCE);
-        continue;
+        scan.source(arg);
+      } else if (arg.startsWith("-o")) {
+        i = scan.output(i);
+      } else {
+        int pumpTaken = scan.pump() ? scan.pumpOption(i) : -1;
+        i = pumpTaken >= 0 ? pumpTaken : scan.option(i);
       }
+    }
+    return scan.command(compiler);
+  }
+
+  /**
+   * One pass over a job's arguments: what it found so far, and the command being built. The rules
+   * both protocols share are in {@link #source}, {@link #output} and {@link #option}; the ones only
+   * pump jobs follow are in {@link #pumpOption} and the end of {@link #command}.
+   */
+  private static final class Scan {
+    private final List<String> argv;
+
+    /** null for protocol 1/2; for pump, how deep the client's cwd is. */
+    private final Integer cwdDepth;
+
+    private final List<Object> out;
+    private String source;
+    private String sourceExtension;
+    private String clientOutput;
+    private String dependencyTarget;
+    private boolean compile;
+    private boolean assemblyOnly;
+    private boolean output;
+
+    Scan(List<String> argv, Integer cwdDepth) {
+      this.argv = argv;
+      this.cwdDepth = cwdDepth;
+      this.out = new ArrayList<>(argv.size() + 4);
+    }
+
+    boolean pump() {
+      return cwdDepth != null;
+    }
+
+    void source(String arg) throws JobRefusedException {
+      if (source != null) {
+        throw refuse(
+            arg, "a second source file (" + source + " came first); distcc compiles one at a time");
+      }
+      sourceExtension = extension(arg);
+      if (sourceExtension == null) {
+        throw refuse(arg, "not a C, C++, Objective-C or assembler source file name");
+      }
+      source = arg;
+      out.add(pump() ? clientPath("", arg, cwdDepth) : Slot.SOURCE);
+    }
+
+    /** {@code -o FILE} or {@code -oFILE}: the client's name is kept, the job's slot is used. */
+    int output(int i) throws JobRefusedException {
+      String arg = argv.get(i);
+      if (output) {
+        throw refuse(arg, "a second output file");
+      }
+      output = true;
+      out.add("-o");
+      out.add(Slot.OUTPUT);
+      if (arg.equals("-o")) {
+        requireValue(argv, i, arg);
+        clientOutput = argv.get(++i);
+      } else {
+        clientOutput = arg.substring(2);
+      }
+      return i;
+    }
+
+    /**
+     * The options only a pump job may carry, since its client sent the files they name: include
+     * paths and prefix maps, re-rooted when absolute, and the first {@code -MT}.
+     *
+     * @return the index of the last word taken, or -1 when {@code argv[i]} is not one of them
+     */
+    int pumpOption(int i) throws JobRefusedException {
+      String arg = argv.get(i);
+      if (arg.equals("-MT") && dependencyTarget == null) {
+        requireValue(argv, i, arg);
+        dependencyTarget = argv.get(++i); // stock: the first -MT names the .d target
+        return i;
+      }
+      if (INCLUDE_OPTIONS.contains(arg)) {
+        requireValue(argv, i, arg);
+        out.add(arg);
+        out.add(clientPath("", argv.get(++i), cwdDepth));
+        return i;
+      }
+      String joined = joinedIncludeOption(arg);
+      if (joined != null) {
+        out.add(clientPath(joined, arg.substring(joined.length()), cwdDepth));
+        return i;
+      }
+      for (String prefix : PREFIX_MAPS) {
+        if (arg.startsWith(prefix) && arg.startsWith("/", prefix.length())) {
+          // the old prefix is a path of the client's, re-rooted as stock distccd does
+          out.add(new CompileCommand.Rooted(prefix, arg.substring(prefix.length())));
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    /** Every other option, as both protocols allow it; returns the index of its last word. */
+    int option(int i) throws JobRefusedException {
+      String arg = argv.get(i);
       if (arg.equals("-c")) {
         compile = true;
       } else if (arg.equals("-S")) {
         assemblyOnly = true;
       }
-      if (arg.equals("-o")) {
-        requireValue(argv, i, arg);
-        if (output) {
-          throw refuse(arg, "a second output file");
-        }
-        output = true;
-        out.add(arg);
-        out.add(Slot.OUTPUT);
-        clientOutput = argv.get(++i);
-        continue;
-      }
-      if (arg.startsWith("-o")) {
-        if (output) {
-          throw refuse(arg, "a second output file");
-        }
-        output = true;
-        out.add("-o");
-        out.add(Slot.OUTPUT);
-        clientOutput = arg.substring(2);
-        continue;
-      }
-      if (pump && arg.equals("-MT") && dependencyTarget == null) {
-        requireValue(argv, i, arg);
-        dependencyTarget = argv.get(++i); // stock: the first -MT names the .d target
-        continue;
-      }
-      if (pump && INCLUDE_OPTIONS.contains(arg)) {
-        requireValue(argv, i, arg);
-        out.add(arg);
-        out.add(clientPath("", argv.get(++i), cwdDepth));
-        continue;
-      }
-      String joined = pump ? joinedIncludeOption(arg) : null;
-      if (joined != null) {
-        out.add(clientPath(joined, arg.substring(joined.length()), cwdDepth));
-        continue;
-      }
-      if (pump && rootedPrefixMap(arg, out)) {
-        continue;
-      }
       if (arg.equals("-MF")) {
         requireValue(argv, i, arg);
         out.add(arg);
         out.add(Slot.DEPENDENCIES);
-        i++;
-        continue;
+        return i + 1;
       }
       if (arg.equals("-MT") || arg.equals("-MQ") || arg.equals("-D") || arg.equals("-U")) {
         // targets and macro definitions are strings, never paths that get opened
         requireValue(argv, i, arg);
         out.add(arg);
         out.add(argv.get(++i));
-        continue;
+        return i;
       }
       if (arg.equals("--param") || arg.equals("-Xassembler")) {
         requireValue(argv, i, arg);
@@ -297,57 +351,54 @@ public final class ArgumentPolicy {
         }
         out.add(arg);
         out.add(value);
-        continue;
+        return i;
       }
       checkSingle(arg);
       out.add(arg);
+      return i;
     }
-    if (source == null) {
-      throw new JobRefusedException(
-          ExitCode.BAD_ARGUMENTS, "refused: no source file in the arguments");
-    }
-    if (!compile && !assemblyOnly) {
-      throw new JobRefusedException(
-          ExitCode.BAD_ARGUMENTS,
-          "refused: neither -c nor -S: linking is not distributed, run it on the client");
-    }
-    if (!output) {
-      out.add("-o");
-      out.add(Slot.OUTPUT);
-      clientOutput = stem(source) + (assemblyOnly && !compile ? ".s" : ".o");
-    }
-    if (pump) {
-      if (!out.contains("-MD") && !out.contains("-MMD")) {
-        out.add("-MMD");
-      }
-      out.add("-MF");
-      out.add(Slot.DEPENDENCIES);
-      out.add("-MT");
-      out.add(DependencyFile.SERVER_TARGET);
-    }
-    return new CompileCommand(
-        compiler,
-        out,
-        source,
-        PREPROCESSED_EXTENSION.get(sourceExtension),
-        assemblyOnly && !compile,
-        pump,
-        clientOutput,
-        dependencyTarget);
-  }
 
-  /** Include options whose value is a path (stock distccd's list). */
-  private static final List<String> INCLUDE_OPTIONS =
-      List.of(
-          "-I",
-          "-include",
-          "-imacros",
-          "-idirafter",
-          "-iprefix",
-          "-iwithprefixbefore",
-          "-iwithprefix",
-          "-isystem",
-          "-iquote");
+    /**
+     * The command, once every word passed: a source, a compile, an output slot and, for pump, the
+     * dependency file stock distccd writes ({@code -MMD} unless {@code -MD}/{@code -MMD} is there,
+     * {@code -MF} in the job, the server's {@code -MT}).
+     */
+    CompileCommand command(CompilerName compiler) throws JobRefusedException {
+      if (source == null) {
+        throw new JobRefusedException(
+            ExitCode.BAD_ARGUMENTS, "refused: no source file in the arguments");
+      }
+      if (!compile && !assemblyOnly) {
+        throw new JobRefusedException(
+            ExitCode.BAD_ARGUMENTS,
+            "refused: neither -c nor -S: linking is not distributed, run it on the client");
+      }
+      boolean assembly = assemblyOnly && !compile;
+      if (!output) {
+        out.add("-o");
+        out.add(Slot.OUTPUT);
+        clientOutput = stem(source) + (assembly ? ".s" : ".o");
+      }
+      if (pump()) {
+        if (!out.contains("-MD") && !out.contains("-MMD")) {
+          out.add("-MMD");
+        }
+        out.add("-MF");
+        out.add(Slot.DEPENDENCIES);
+        out.add("-MT");
+        out.add(DependencyFile.SERVER_TARGET);
+      }
+      return new CompileCommand(
+          compiler,
+          out,
+          source,
+          PREPROCESSED_EXTENSION.get(sourceExtension),
+          assembly,
+          pump(),
+          clientOutput,
+          dependencyTarget);
+    }
+  }
 
   /** The include option {@code arg} starts with when it carries its path joined, or null. */
   private static String joinedIncludeOption(String arg) {
@@ -357,17 +408,6 @@ public final class ArgumentPolicy {
       }
     }
     return null;
-  }
-
-  /** A prefix map's old prefix, re-rooted when absolute (as stock distccd does); false if none. */
-  private static boolean rootedPrefixMap(String arg, List<Object> out) {
-    for (String prefix : STRING_VALUED_F.subList(0, 3)) {
-      if (arg.startsWith(prefix) && arg.startsWith("/", prefix.length())) {
-        out.add(new CompileCommand.Rooted(prefix, arg.substring(prefix.length())));
-        return true;
-      }
-    }
-    return false;
   }
 
   /**

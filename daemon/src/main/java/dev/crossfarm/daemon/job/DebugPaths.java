@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -52,7 +53,7 @@ public final class DebugPaths {
     }
     long namesOffset = sectionOffset(b, is64, shoff + (long) shstrndx * shentsize);
     byte[] replace = new byte[search.length];
-    java.util.Arrays.fill(replace, (byte) '/');
+    Arrays.fill(replace, (byte) '/');
     int count = 0;
     for (int i = 0; i < shnum; i++) {
       long header = shoff + (long) i * shentsize;

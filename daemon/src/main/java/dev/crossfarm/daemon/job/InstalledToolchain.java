@@ -2,6 +2,7 @@ package dev.crossfarm.daemon.job;
 
 import dev.crossfarm.toolchain.Installation;
 import dev.crossfarm.toolchain.Toolchain;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,7 @@ public record InstalledToolchain(Toolchain toolchain, Installation installation,
       Process p =
           new ProcessBuilder(gcc, "-dumpfullversion")
               .redirectErrorStream(true)
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) {

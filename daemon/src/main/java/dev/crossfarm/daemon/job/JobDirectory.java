@@ -3,6 +3,7 @@ package dev.crossfarm.daemon.job;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -67,7 +68,7 @@ public final class JobDirectory implements AutoCloseable {
    * Deletes a tree without following links: a link the compiler made is removed, not its target.
    */
   static void deleteTree(Path top) throws IOException {
-    if (!Files.exists(top, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     Files.walkFileTree(

@@ -5,6 +5,7 @@ import dev.crossfarm.toolchain.ElfTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -29,7 +30,7 @@ public final class ObjectCheck {
     int n;
     try (InputStream in = Files.newInputStream(object)) {
       n = in.readNBytes(h, 0, h.length);
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       throw new JobRefusedException(
           ExitCode.DISTCC_FAILED, "the compiler reported success but wrote no object");
     }

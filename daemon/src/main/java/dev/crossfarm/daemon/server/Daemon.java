@@ -97,10 +97,6 @@ public final class Daemon implements AutoCloseable {
     return stats == null ? -1 : stats.port();
   }
 
-  public Counters counters() {
-    return counters;
-  }
-
   /** The bound port (useful when the config asked for port 0). */
   public int port() {
     return server.getLocalPort();

@@ -6,6 +6,7 @@ import dev.crossfarm.daemon.log.JobSummary.Result;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
@@ -27,7 +28,7 @@ public final class Counters implements Consumer<JobSummary> {
   public static final int BUCKET_SECONDS = 10;
 
   private final Map<Result, AtomicLong> byResult = new EnumMap<>(Result.class);
-  private final Map<String, AtomicLong> refusals = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong bytesIn = new AtomicLong();
   private final AtomicLong bytesOut = new AtomicLong();

@@ -12,9 +12,11 @@ import dev.crossfarm.toolchain.CompilerName;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -133,7 +135,7 @@ class PolicyFuzzTest {
           }
         } catch (JobRefusedException refused) {
           // refused: fine
-        } catch (java.nio.file.FileSystemException | IllegalArgumentException notAName) {
+        } catch (FileSystemException | IllegalArgumentException notAName) {
           // the OS refused the name (too long, invalid): fine, nothing was created
         }
       }
@@ -142,7 +144,7 @@ class PolicyFuzzTest {
       }
     } finally {
       try (Stream<Path> all = Files.walk(dir)) {
-        all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A protocol 3 (pump) client on the project's codec, standing in for Debian's pump client, whose
@@ -86,7 +87,7 @@ final class PumpClient {
     List<String> cmd = new ArrayList<>(List.of("gcc", "-M"));
     cmd.addAll(cppFlags);
     cmd.add(source);
-    String deps = Tools.run(cwd, java.util.Map.of(), 60, cmd).ok("gcc -M").out();
+    String deps = Tools.run(cwd, Map.of(), 60, cmd).ok("gcc -M").out();
     List<Entry> entries = new ArrayList<>();
     String all = deps.replace("\\\n", " ");
     for (String word : all.substring(all.indexOf(':') + 1).trim().split("\\s+")) {

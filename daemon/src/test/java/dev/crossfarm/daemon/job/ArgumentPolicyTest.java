@@ -185,11 +185,53 @@ class ArgumentPolicyTest {
             "gcc -I../../.. -c a.c",
             "gcc -c a.c -Wp,-MD,/etc/x",
             "gcc -c a.c --sysroot=/",
+            "gcc -c a.c -imultilib x",
+            "gcc -c a.c -iplugindir=/tmp",
             "gcc -c a.c -B/x")) {
       assertThrows(
           JobRefusedException.class,
           () -> policy.checkPump(gcc, Arrays.asList(bad.split(" ")), "/home/u"),
           bad);
+    }
+  }
+
+  @Test
+  void everyIncludeOptionAPumpJobMayCarryIsRefusedInAPlainJob() throws Exception {
+    for (String include :
+        List.of(
+            "-I",
+            "-include",
+            "-imacros",
+            "-idirafter",
+            "-iprefix",
+            "-iwithprefixbefore",
+            "-iwithprefix",
+            "-isystem",
+            "-iquote")) {
+      List<String> separate = List.of("gcc", include, "/usr/include/x", "-c", "/home/u/a.c");
+      policy.checkPump(gcc, separate, "/home/u");
+      JobRefusedException e =
+          assertThrows(JobRefusedException.class, () -> policy.check(gcc, separate), include);
+      assertTrue(e.getMessage().contains("include paths have no place"), e.getMessage());
+      assertThrows(
+          JobRefusedException.class,
+          () -> policy.check(gcc, List.of("gcc", include + "inc", "-c", "a.c")),
+          include);
+    }
+  }
+
+  @Test
+  void prefixMapsAreReRootedInPumpJobsAndKeptAsStringsInPlainOnes() throws Exception {
+    for (String map : List.of("-fdebug-prefix-map=", "-ffile-prefix-map=", "-fmacro-prefix-map=")) {
+      List<String> argv = List.of("gcc", map + "/home/u=.", "-c", "a.c");
+      List<String> plain = policy.check(gcc, argv).commandLine(Path.of("/usr/bin/gcc"), job);
+      assertTrue(plain.contains(map + "/home/u=."), plain.toString());
+      CompileCommand.JobPaths pump =
+          new CompileCommand.JobPaths(
+              null, Path.of("/j/out.o"), Path.of("/j/deps.d"), Path.of("/j/root"));
+      List<String> line =
+          policy.checkPump(gcc, argv, "/home/u").commandLine(Path.of("/usr/bin/gcc"), pump);
+      assertTrue(line.contains(map + "/j/root/home/u=."), line.toString());
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.daemon.log.JobSummary;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,7 +25,7 @@ class PipePeerTest {
     assertEquals(shown, JobSummary.describe(PipePeer.clientOf(sshConnection)));
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void withoutSshConnectionTheClientIsAPipe() {
     assertTrue(PipePeer.clientOf(null).isUnresolved());
   }

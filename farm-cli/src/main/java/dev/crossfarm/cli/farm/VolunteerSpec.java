@@ -18,7 +18,7 @@ import java.util.Map;
  * a running volunteer still matches.
  *
  * @param allow client networks; empty means stock's {@code --allow-private}
- * @param jobs compile slots; 0 leaves the daemon's default (cores + 2 where it runs)
+ * @param jobs compile slots: farm.yaml's {@code jobs}, else the cores of the machine it runs on
  * @param memoryBytes container memory limit, or null
  * @param cpus container CPU limit, or null
  * @param auth the Kerberos login clients must pass, or null

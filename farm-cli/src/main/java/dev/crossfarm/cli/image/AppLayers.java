@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * The daemon's jars as two reproducible layers: the third-party libraries, which rarely change,
@@ -84,6 +85,6 @@ final class AppLayers {
   }
 
   private static List<Path> concat(List<Path> libs, Path main) {
-    return java.util.stream.Stream.concat(libs.stream(), java.util.stream.Stream.of(main)).toList();
+    return Stream.concat(libs.stream(), Stream.of(main)).toList();
   }
 }

@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -57,7 +58,7 @@ public record ImageRecipe(
 
     /** The size in bytes, for APIs that take a number. */
     public long sizeBytes() {
-      String s = size.toLowerCase(java.util.Locale.ROOT);
+      String s = size.toLowerCase(Locale.ROOT);
       long unit =
           switch (s.charAt(s.length() - 1)) {
             case 'k' -> 1L << 10;

@@ -2,6 +2,7 @@ package dev.crossfarm.cli.image;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -178,10 +179,8 @@ final class ToolchainLayerStep {
 
   private static boolean isWhiteout(Path p) {
     try {
-      int mode =
-          (Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-      long rdev =
-          (Long) Files.getAttribute(p, "unix:rdev", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      long rdev = (Long) Files.getAttribute(p, "unix:rdev", LinkOption.NOFOLLOW_LINKS);
       return (mode & 0170000) == 0020000 && rdev == 0;
     } catch (IOException e) {
       return false;

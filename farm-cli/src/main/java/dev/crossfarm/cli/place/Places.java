@@ -16,6 +16,7 @@ import dev.crossfarm.cli.swarm.SwarmRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -80,7 +81,7 @@ public final class Places {
               + " the swarm's nodes, --native as processes of this machine; choose one");
     }
     PlaceKind configured =
-        engine == null ? null : PlaceKind.valueOf(engine.toUpperCase(java.util.Locale.ROOT));
+        engine == null ? null : PlaceKind.valueOf(engine.toUpperCase(Locale.ROOT));
     PlaceKind flag = nativeFlag ? PlaceKind.NATIVE : swarmFlag ? PlaceKind.SWARM : null;
     if (flag != null && configured != null && flag != configured) {
       throw new PlaceException(

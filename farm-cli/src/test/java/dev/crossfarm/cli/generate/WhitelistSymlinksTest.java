@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crossfarm.toolchain.Toolchain;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +16,7 @@ class WhitelistSymlinksTest {
 
   @TempDir Path dir;
   private final Path distcc = Path.of("/usr/bin/distcc");
-  private final List<dev.crossfarm.toolchain.Toolchain> armv7h =
-      List.of(ToolchainCatalog.builtIn().get("armv7h"));
+  private final List<Toolchain> armv7h = List.of(ToolchainCatalog.builtIn().get("armv7h"));
 
   @Test
   void linksEveryToolOfEveryTripleToDistcc() throws Exception {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -35,7 +36,7 @@ class NodeTargetsTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void relabellingSetsExactlyTheTargetsAndKeepsOtherLabels() {
     Map<String, String> before = Map.of("zone", "lab", NodeTargets.PREFIX + "armv7h", "true");
     Map<String, String> after = NodeTargets.relabel(before, List.of("aarch64"));
