@@ -13,11 +13,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Decides whether a protocol 1/2 job's arguments may run on this volunteer. It is an allow-list of
- * option shapes, not a few deny rules: an option it does not know is refused, and so is every
- * option that would read or write a path of the volunteer. The source and output paths the client
- * sent are replaced by paths inside the job directory, and the compiler runs with that directory as
- * its working directory, so a relative name cannot leave it either.
+ * Decides whether a job's arguments may run on this volunteer, plain (protocols 1 and 2) or pump.
+ * It is an allow-list of option shapes, not a few deny rules: an option it does not know is
+ * refused, and so is every option that would read or write a path of the volunteer. The source and
+ * output paths the client sent are replaced by paths inside the job directory, and the compiler
+ * runs with that directory as its working directory, so a relative name cannot leave it either.
  *
  * <p>Stock distccd 3.4 blocks only {@code -fplugin=} and {@code -specs=}, and lets through {@code
  * -wrapper} (remote command execution), {@code -aux-info PATH} (writes any file) and {@code @FILE}

@@ -1,6 +1,7 @@
 package dev.crossfarm.daemon.job;
 
 import dev.crossfarm.daemon.ExitCode;
+import dev.crossfarm.daemon.protocol.RequestReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -27,7 +28,7 @@ import java.util.List;
  *       such links stays in the root.
  * </ul>
  */
-public final class JobRoot {
+public final class JobRoot implements RequestReader.FileSink<JobRefusedException> {
 
   /** The placeholder name of the client's include server for a directory that must exist. */
   public static final String DIRECTORY_PLACEHOLDER = "forcing_technique_271828";
@@ -61,6 +62,7 @@ public final class JobRoot {
   }
 
   /** Opens a new file for a NAME; its contents are written by the caller. */
+  @Override
   public OutputStream createFile(String clientPath) throws JobRefusedException, IOException {
     Path file = resolve(clientPath);
     makeDirectories(file.getParent());
@@ -72,6 +74,7 @@ public final class JobRoot {
   }
 
   /** Creates a LINK entry, re-rooting an absolute target. */
+  @Override
   public void createLink(String clientPath, String target) throws JobRefusedException, IOException {
     Path link = resolve(clientPath);
     Path to = linkTarget(clientPath, target);

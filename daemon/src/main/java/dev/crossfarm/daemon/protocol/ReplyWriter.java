@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Writes the reply to a protocol 1 or 2 request, in the order stock distccd uses: {@code DONE v,
- * STAT, SERR, SOUT, DOTO}. The object is sent only when the status is 0; on failure {@code DOTO} is
- * empty, as stock's.
+ * Writes the reply to a request of any protocol, in the order stock distccd uses: {@code DONE v,
+ * STAT, SERR, SOUT, DOTO}, and {@code DOTD} after a pump job that succeeded. The object is sent
+ * only when the status is 0; on failure {@code DOTO} is empty, as stock's.
  */
 public final class ReplyWriter {
 

@@ -10,9 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a protocol 1 or 2 compile request ({@code DIST v, ARGC n, n x ARGV, DOTI}) within {@link
- * RequestLimits}. The version is read first and kept, so that even a request that fails later can
- * be answered in the client's own version.
+ * Reads a compile request within {@link RequestLimits}: {@code DIST v, ARGC n, n x ARGV, DOTI} in
+ * protocols 1 and 2; {@code DIST 3, CDIR, ARGC n, n x ARGV, NFIL n} and the files for pump. The
+ * version is read first and kept, so that even a request that fails later can be answered in the
+ * client's own version.
  */
 public final class RequestReader {
 
@@ -97,25 +98,22 @@ public final class RequestReader {
     return readString(Token.CDIR, "the working directory");
   }
 
-  /** Where each file of a pump request goes: the job's root, which checks every name. */
-  public interface FileSink {
-    OutputStream createFile(String clientPath) throws IOException, Refusal;
+  /**
+   * Where each file of a pump request goes: the job's root, which checks every name and refuses
+   * with an exception of its own, {@code E}, that reaches the caller of {@link #readFiles} as it
+   * is.
+   */
+  public interface FileSink<E extends Exception> {
+    OutputStream createFile(String clientPath) throws IOException, E;
 
-    void createLink(String clientPath, String target) throws IOException, Refusal;
-  }
-
-  /** The sink refused a name; its message goes to the client. */
-  public static class Refusal extends Exception {
-    public Refusal(String message) {
-      super(message);
-    }
+    void createLink(String clientPath, String target) throws IOException, E;
   }
 
   /**
    * Pump: reads NFIL and every NAME with its FILE (LZO) or LINK into {@code sink}, within the file
    * count and total size limits.
    */
-  public void readFiles(FileSink sink) throws IOException, Refusal {
+  public <E extends Exception> void readFiles(FileSink<E> sink) throws IOException, E {
     long count = fileCount();
     long total = 0;
     for (long i = 0; i < count; i++) {
@@ -149,7 +147,7 @@ public final class RequestReader {
   }
 
   /** Pump: reads and drops every file entry, for a refusal the client must still get to read. */
-  public void skipFiles() throws IOException {
+  private void skipFiles() throws IOException {
     long count = fileCount();
     for (long i = 0; i < count; i++) {
       readString(Token.NAME, "a file name");
@@ -192,8 +190,20 @@ public final class RequestReader {
     return new String(body, StandardCharsets.UTF_8);
   }
 
+  /**
+   * Reads and drops the input of a refused job (DOTI, or a pump job's files), so the client gets to
+   * read the refusal.
+   */
+  public void skipInput() throws IOException {
+    if (version == 3) {
+      skipFiles();
+    } else {
+      skipSource();
+    }
+  }
+
   /** Reads and drops DOTI: the answer is a refusal, but the client must get to read it. */
-  public void skipSource() throws IOException {
+  private void skipSource() throws IOException {
     in.skipBody(sourceLength());
   }
 

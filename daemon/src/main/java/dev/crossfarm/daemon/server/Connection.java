@@ -6,11 +6,8 @@ import dev.crossfarm.daemon.job.ArgumentPolicy;
 import dev.crossfarm.daemon.job.CompileCommand;
 import dev.crossfarm.daemon.job.CompilerProcess;
 import dev.crossfarm.daemon.job.CompilerResolver;
-import dev.crossfarm.daemon.job.DebugPaths;
-import dev.crossfarm.daemon.job.DependencyFile;
 import dev.crossfarm.daemon.job.JobDirectory;
 import dev.crossfarm.daemon.job.JobRefusedException;
-import dev.crossfarm.daemon.job.JobRoot;
 import dev.crossfarm.daemon.job.ObjectCheck;
 import dev.crossfarm.daemon.log.JobSummary;
 import dev.crossfarm.daemon.log.JobSummary.Result;
@@ -24,20 +21,21 @@ import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * One job, start to finish (stock distccd's {@code serve.c}): read the request, ask the policy,
- * resolve the compiler, read the source, wait for a slot, run the compiler, check the object, write
- * the reply, remove the job's directory. Each step is a call into a class of its own.
+ * resolve the compiler, read the input, wait for a slot, run the compiler, check the object, write
+ * the reply, remove the job's directory. Each step is a call into a class of its own and ends in an
+ * {@link Outcome}; {@link #conclude} is the one place that answers the client, logs and writes the
+ * job's summary.
  */
 final class Connection {
 
@@ -79,301 +77,241 @@ final class Connection {
   private final InetSocketAddress client;
   private final Services services;
   private final long started = System.nanoTime();
+  private final ProtocolReader in;
+  private final ProtocolWriter out;
+  private final RequestReader requests;
 
-  private String compiler;
-  private String source;
-  private ProtocolReader in;
-  private ProtocolWriter out;
-  private RunningJobs.Job job;
-
-  Connection(Peer peer, Services services) {
+  Connection(Peer peer, Services services) throws IOException {
     this.peer = peer;
     this.client = peer.address();
     this.services = services;
+    this.in = new ProtocolReader(peer.in());
+    this.out = new ProtocolWriter(new BufferedOutputStream(peer.out(), 64 * 1024));
+    this.requests = new RequestReader(in, services.config().limits());
   }
 
   void serve() throws IOException {
-    in = new ProtocolReader(peer.in());
-    out = new ProtocolWriter(new BufferedOutputStream(peer.out(), 64 * 1024));
-    ReplyWriter reply = new ReplyWriter(out);
-    RequestReader requests = new RequestReader(in, services.config().limits());
-    try (RunningJobs.Job registered = services.running().start(client)) {
-      job = registered;
-      serve(requests, reply);
+    try (RunningJobs.Job job = services.running().start(client);
+        Workspace workspace = new Workspace(services.directories())) {
+      conclude(run(job, workspace), job);
     }
   }
 
-  private void serve(RequestReader requests, ReplyWriter reply) {
+  /** Every step up to the reply; whatever happens, an outcome. */
+  private Outcome run(RunningJobs.Job job, Workspace workspace) {
     try {
       if (peer.screenedByAllowList() && !services.config().allow().permits(client.getAddress())) {
-        refuseAddress(requests, reply);
-        return;
+        return refuseAddress();
       }
-      if (services.config().auth() != null && !authenticated()) {
-        return;
+      if (services.config().auth() != null) {
+        GssAuthenticator.Outcome login = services.config().auth().authenticate(in, out);
+        if (!login.admitted()) {
+          // the authenticator answered the client as stock does
+          return new Outcome.Dropped(
+              Result.REJ_BAD_REQ,
+              ExitCode.GSSAPI_FAILED,
+              "login refused: " + login.reason(),
+              Level.WARN);
+        }
+        log.info("{}: authenticated as {}", clientText(), login.principal());
       }
       requests.readVersion();
       String clientCwd = requests.version() == 3 ? requests.readWorkingDirectory() : null;
       Request request = requests.readArguments();
-      compiler = request.argv().get(0);
+      String compiler = request.argv().get(0);
       job.describe(compiler, guessSource(request));
-      CompileCommand command;
+      CompileJob work;
       CompilerResolver.Resolved resolved;
       try {
         resolved = services.resolver().resolve(compiler);
-        command =
+        work =
             clientCwd == null
-                ? services.policy().check(resolved.name(), request.argv())
-                : services.policy().checkPump(resolved.name(), request.argv(), clientCwd);
-        source = command.sourceName();
+                ? new PlainJob(services.policy().check(resolved.name(), request.argv()))
+                : new PumpJob(
+                    services.policy().checkPump(resolved.name(), request.argv(), clientCwd),
+                    clientCwd);
       } catch (JobRefusedException refused) {
-        source = guessSource(request);
-        refuse(reply, requests, refused.exitCode(), refused.getMessage(), true);
-        return;
+        requests.skipInput();
+        return Outcome.Refused.of(refused, Level.INFO);
       }
-      compile(request, command, resolved, clientCwd, requests, in, reply);
+      job.describe(compiler, work.command().sourceName());
+      return compile(work, resolved, job, workspace.create());
     } catch (EOFException e) {
-      if (requests.version() == 0) {
-        // connected and closed without a word: a port probe or health check, not a job
-        log.debug("{}: closed without a request", clientText());
-        return;
-      }
-      // the client gave up before the source came: its own preprocessor failed (stock: quiet)
-      summary(Result.CLI_DISCONN, 0, ExitCode.TRUNCATED);
+      // before a version: a probe; after it, the client gave up before its input came, because
+      // its own preprocessor failed (stock: quiet)
+      return requests.version() == 0
+          ? new Outcome.Silent()
+          : new Outcome.Dropped(Result.CLI_DISCONN, ExitCode.TRUNCATED, null, null);
     } catch (ProtocolException e) {
-      log.warn("{}: {}", clientText(), e.getMessage());
-      if (requests.version() > 0) {
-        tryRefusal(
-            reply,
-            requests.version(),
-            ExitCode.PROTOCOL_ERROR,
-            "protocol error: " + e.getMessage());
-      }
-      summary(Result.REJ_BAD_REQ, 0, ExitCode.PROTOCOL_ERROR);
+      return new Outcome.Refused(
+          Result.REJ_BAD_REQ,
+          ExitCode.PROTOCOL_ERROR,
+          0,
+          "protocol error: " + e.getMessage(),
+          Level.WARN);
     } catch (SocketTimeoutException e) {
-      log.warn(
-          "{}: no data from the client for {}; dropped",
-          clientText(),
-          services.config().ioTimeout());
-      summary(Result.CLI_DISCONN, 0, ExitCode.IO_ERROR);
+      return new Outcome.Dropped(
+          Result.CLI_DISCONN,
+          ExitCode.IO_ERROR,
+          "no data from the client for " + services.config().ioTimeout() + "; dropped",
+          Level.WARN);
     } catch (IOException e) {
-      log.warn("{}: {}", clientText(), e.getMessage());
-      summary(Result.CLI_DISCONN, 0, ExitCode.IO_ERROR);
+      return new Outcome.Dropped(
+          Result.CLI_DISCONN, ExitCode.IO_ERROR, String.valueOf(e.getMessage()), Level.WARN);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      summary(Result.OTHER, 0, ExitCode.DISTCC_FAILED);
+      return new Outcome.Dropped(Result.OTHER, ExitCode.DISTCC_FAILED, "interrupted", Level.INFO);
     } catch (RuntimeException e) {
       log.error("{}: internal error", clientText(), e);
-      summary(Result.OTHER, 0, ExitCode.DISTCC_FAILED);
+      return new Outcome.Dropped(Result.OTHER, ExitCode.DISTCC_FAILED, null, null);
     }
   }
 
-  private void compile(
-      Request request,
-      CompileCommand command,
-      CompilerResolver.Resolved resolved,
-      String clientCwd,
-      RequestReader requests,
-      ProtocolReader in,
-      ReplyWriter reply)
+  /**
+   * A client outside --allow: nothing of its request is used, but it gets a refusal in its own
+   * protocol version, so the stock client backs off instead of retrying forever.
+   */
+  private Outcome refuseAddress() {
+    log.warn("{}: not on the allow-list ({}); refused", clientText(), services.config().allow());
+    try {
+      requests.readVersion();
+    } catch (IOException e) {
+      return new Outcome.Silent();
+    }
+    return new Outcome.Refused(
+        Result.REJ_BAD_REQ,
+        ExitCode.ACCESS_DENIED,
+        0,
+        "access denied: "
+            + client.getAddress().getHostAddress()
+            + " is not allowed on this volunteer; its owner can add it with --allow",
+        null);
+  }
+
+  private Outcome compile(
+      CompileJob work, CompilerResolver.Resolved resolved, RunningJobs.Job job, JobDirectory dir)
       throws IOException, InterruptedException {
-    try (JobDirectory dir = services.directories().create()) {
-      JobRoot root = command.pump() ? new JobRoot(dir.file("root")) : null;
-      CompileCommand.JobPaths paths =
-          new CompileCommand.JobPaths(
-              command.pump() ? null : dir.file("in" + command.inputExtension()),
-              dir.file(command.outputName()),
-              dir.file("deps.d"),
-              root == null ? null : root.path());
-      Path cwd = dir.path();
-      try {
-        if (root != null) {
-          cwd = root.workingDirectory(clientCwd);
-          requests.readFiles(fileSink(root));
-        } else {
-          requests.readSource(paths.source());
-        }
-      } catch (JobRefusedException | RequestReader.Refusal refused) {
-        // a name or link that would leave the job: refused, and nothing more is read
-        log.warn("{}: {}", clientText(), refused.getMessage());
-        tryRefusal(reply, request.version(), ExitCode.BAD_ARGUMENTS, refused.getMessage());
-        summary(Result.REJ_BAD_REQ, 0, ExitCode.BAD_ARGUMENTS);
-        return;
-      } catch (IOException e) {
-        if (isFull(e)) {
-          refuseAfterSource(
-              reply,
-              request.version(),
-              "no space left for the job's files on this volunteer: " + e.getMessage());
-          return;
-        }
-        throw e;
+    CompileCommand.JobPaths paths = work.paths(dir);
+    Path cwd;
+    try {
+      cwd = work.receive(requests, dir, paths);
+    } catch (JobRefusedException refused) {
+      // a name or link that would leave the job: refused, and nothing more is read
+      return Outcome.Refused.of(refused, Level.WARN);
+    } catch (IOException e) {
+      if (isFull(e)) {
+        return new Outcome.Refused(
+            Result.OTHER,
+            ExitCode.IO_ERROR,
+            0,
+            "no space left for the job's files on this volunteer: " + e.getMessage(),
+            Level.ERROR);
       }
-      CompilerProcess.Outcome outcome;
-      job.phase(RunningJobs.Phase.QUEUED);
-      try (JobSlots.Slot slot = services.slots().acquire()) {
-        job.phase(RunningJobs.Phase.COMPILE);
-        outcome =
-            services
-                .compiler()
-                .run(
-                    command.commandLine(resolved.executable(), paths),
-                    cwd,
-                    dir.path(),
-                    dir.file("stdout"),
-                    dir.file("stderr"),
-                    () -> peer.closed(in));
-      }
-      job.phase(RunningJobs.Phase.SEND);
-      if (outcome instanceof CompilerProcess.Exited exited) {
-        answer(request, command, exited.waitStatus(), dir, paths, reply);
-      } else if (outcome instanceof CompilerProcess.TimedOut t) {
-        tryRefusal(
-            reply,
-            request.version(),
-            ExitCode.TIMEOUT,
-            "the compile ran past --job-lifetime ("
-                + t.after().toSeconds()
-                + "s) and was killed on the volunteer");
-        summary(Result.COMPILE_TIMEOUT, ExitCode.TIMEOUT << 8, ExitCode.TIMEOUT);
-      } else {
-        // the client went away: nobody to answer
-        summary(Result.CLI_DISCONN, 0, ExitCode.IO_ERROR);
-      }
+      throw e;
     }
+    CompilerProcess.Outcome ran;
+    job.phase(RunningJobs.Phase.QUEUED);
+    try (JobSlots.Slot slot = services.slots().acquire()) {
+      job.phase(RunningJobs.Phase.COMPILE);
+      ran =
+          services
+              .compiler()
+              .run(
+                  work.command().commandLine(resolved.executable(), paths),
+                  cwd,
+                  dir.path(),
+                  dir.file("stdout"),
+                  dir.file("stderr"),
+                  () -> peer.closed(in));
+    }
+    job.phase(RunningJobs.Phase.SEND);
+    if (ran instanceof CompilerProcess.Exited exited) {
+      return answer(work, exited.waitStatus(), dir, paths);
+    }
+    if (ran instanceof CompilerProcess.TimedOut t) {
+      return new Outcome.Refused(
+          Result.COMPILE_TIMEOUT,
+          ExitCode.TIMEOUT,
+          ExitCode.TIMEOUT << 8,
+          "the compile ran past --job-lifetime ("
+              + t.after().toSeconds()
+              + "s) and was killed on the volunteer",
+          null);
+    }
+    // the client went away: nobody to answer
+    return new Outcome.Dropped(Result.CLI_DISCONN, ExitCode.IO_ERROR, null, null);
   }
 
-  private void answer(
-      Request request,
-      CompileCommand command,
-      int waitStatus,
-      JobDirectory dir,
-      CompileCommand.JobPaths paths,
-      ReplyWriter reply)
+  private Outcome answer(
+      CompileJob work, int waitStatus, JobDirectory dir, CompileCommand.JobPaths paths)
       throws IOException {
     byte[] stderr = Files.readAllBytes(dir.file("stderr"));
-    if (waitStatus == 0 && !command.assemblyOnly()) {
+    if (waitStatus == 0 && !work.command().assemblyOnly()) {
       try {
         services.objectCheck().verify(paths.output());
       } catch (JobRefusedException wrong) {
-        log.error("{}: {} {}: {}", clientText(), compiler, source, wrong.getMessage());
-        tryRefusal(reply, request.version(), wrong.exitCode(), wrong.getMessage());
-        summary(Result.OTHER, 0, wrong.exitCode());
-        return;
+        return new Outcome.Refused(
+            Result.OTHER, wrong.exitCode(), 0, wrong.getMessage(), Level.ERROR);
       }
     }
-    byte[] dependencies = null;
-    if (command.pump() && waitStatus == 0) {
-      String root = paths.root().toString();
-      DebugPaths.rewrite(paths.output(), root);
-      String deps =
-          Files.exists(paths.dependencies()) ? Files.readString(paths.dependencies()) : "";
-      dependencies =
-          DependencyFile.forClient(
-                  deps,
-                  root,
-                  DependencyFile.SERVER_TARGET,
-                  command.dependencyTarget() != null
-                      ? command.dependencyTarget()
-                      : command.clientOutput())
-              .getBytes(StandardCharsets.UTF_8);
-    }
-    reply.writeResult(
-        request.version(), waitStatus, stderr, dir.file("stdout"), paths.output(), dependencies);
-    summary(waitStatus == 0 ? Result.COMPILE_OK : Result.COMPILE_ERROR, waitStatus, 0);
+    byte[] dependencies = waitStatus == 0 ? work.finish(paths) : null;
+    return new Outcome.Answered(
+        waitStatus, stderr, dir.file("stdout"), paths.output(), dependencies);
   }
 
-  /**
-   * Answers a client outside --allow: nothing of its request is used, but it gets a reply in its
-   * own protocol version, so the stock client backs off instead of retrying forever.
-   */
-  private void refuseAddress(RequestReader requests, ReplyWriter reply) throws IOException {
-    log.warn("{}: not on the allow-list ({}); refused", clientText(), services.config().allow());
-    int version;
+  /** The one place a job's outcome is written: the reply or refusal, the log, the summary. */
+  private void conclude(Outcome outcome, RunningJobs.Job job) {
+    if (outcome instanceof Outcome.Silent) {
+      log.debug("{}: closed without a request", clientText());
+    } else if (outcome instanceof Outcome.Answered a) {
+      try {
+        reply()
+            .writeResult(
+                requests.version(),
+                a.waitStatus(),
+                a.stderr(),
+                a.stdout(),
+                a.object(),
+                a.dependencies());
+        summary(
+            job, a.waitStatus() == 0 ? Result.COMPILE_OK : Result.COMPILE_ERROR, a.waitStatus(), 0);
+      } catch (IOException e) {
+        log.warn("{}: {}", clientText(), e.getMessage());
+        summary(job, Result.CLI_DISCONN, 0, ExitCode.IO_ERROR);
+      }
+    } else if (outcome instanceof Outcome.Refused r) {
+      logAt(r.level(), job, r.message());
+      if (requests.version() > 0) {
+        tryRefusal(r.exitCode(), r.message());
+      }
+      summary(job, r.result(), r.waitStatus(), r.exitCode());
+    } else if (outcome instanceof Outcome.Dropped d) {
+      logAt(d.level(), job, d.why());
+      summary(job, d.result(), 0, d.exitCode());
+    }
+  }
+
+  private void logAt(Level level, RunningJobs.Job job, String message) {
+    if (level != null && message != null) {
+      String what = job.compiler() == null ? "" : job.compiler() + " " + job.source() + ": ";
+      log.atLevel(level).log("{}: {}{}", clientText(), what, message);
+    }
+  }
+
+  private ReplyWriter reply() {
+    return new ReplyWriter(out);
+  }
+
+  private void tryRefusal(int exitCode, String message) {
     try {
-      version = requests.readVersion();
-    } catch (IOException e) {
-      return;
-    }
-    tryRefusal(
-        reply,
-        version,
-        ExitCode.ACCESS_DENIED,
-        "access denied: "
-            + client.getAddress().getHostAddress()
-            + " is not allowed on this volunteer; its owner can add it with --allow");
-    summary(Result.REJ_BAD_REQ, 0, ExitCode.ACCESS_DENIED);
-  }
-
-  /** The {@code --auth} login; a refused client is logged and gets what stock sends it. */
-  private boolean authenticated() throws IOException {
-    GssAuthenticator.Outcome login = services.config().auth().authenticate(in, out);
-    if (!login.admitted()) {
-      log.warn("{}: login refused: {}", clientText(), login.reason());
-      summary(Result.REJ_BAD_REQ, 0, ExitCode.GSSAPI_FAILED);
-      return false;
-    }
-    log.info("{}: authenticated as {}", clientText(), login.principal());
-    return true;
-  }
-
-  /** The job root as the request reader's sink: its refusals become the reader's. */
-  private static RequestReader.FileSink fileSink(JobRoot root) {
-    return new RequestReader.FileSink() {
-      @Override
-      public OutputStream createFile(String clientPath) throws IOException, RequestReader.Refusal {
-        try {
-          return root.createFile(clientPath);
-        } catch (JobRefusedException e) {
-          throw new RequestReader.Refusal(e.getMessage());
-        }
-      }
-
-      @Override
-      public void createLink(String clientPath, String target)
-          throws IOException, RequestReader.Refusal {
-        try {
-          root.createLink(clientPath, target);
-        } catch (JobRefusedException e) {
-          throw new RequestReader.Refusal(e.getMessage());
-        }
-      }
-    };
-  }
-
-  /**
-   * Refuses after reading (and dropping) the rest of the request, so the client reads the reply.
-   */
-  private void refuse(
-      ReplyWriter reply, RequestReader requests, int exitCode, String message, boolean drainSource)
-      throws IOException {
-    if (drainSource) {
-      if (requests.version() == 3) {
-        requests.skipFiles();
-      } else {
-        requests.skipSource();
-      }
-    }
-    log.info("{}: {}", clientText(), message);
-    tryRefusal(reply, requests.version(), exitCode, message);
-    summary(Result.REJ_BAD_REQ, 0, exitCode);
-  }
-
-  private void refuseAfterSource(ReplyWriter reply, int version, String message) {
-    log.error("{}: {}", clientText(), message);
-    tryRefusal(reply, version, ExitCode.IO_ERROR, message);
-    summary(Result.OTHER, 0, ExitCode.IO_ERROR);
-  }
-
-  private void tryRefusal(ReplyWriter reply, int version, int exitCode, String message) {
-    try {
-      reply.writeRefusal(
-          version,
-          exitCode,
-          "crossfarm volunteer ("
-              + services.config().toolchain().toolchain().name()
-              + "): "
-              + message);
+      reply()
+          .writeRefusal(
+              requests.version(),
+              exitCode,
+              "crossfarm volunteer ("
+                  + services.config().toolchain().toolchain().name()
+                  + "): "
+                  + message);
     } catch (IOException gone) {
       log.debug("{}: could not send the refusal: {}", clientText(), gone.getMessage());
     }
@@ -384,7 +322,7 @@ final class Connection {
     return m.contains("No space left") || m.contains("Disk quota");
   }
 
-  /** The source name of a refused request, for the log line: the first non-option word. */
+  /** The source name of a request the policy has not read yet: the first non-option word. */
   private static String guessSource(Request request) {
     for (int i = 1; i < request.argv().size(); i++) {
       String a = request.argv().get(i);
@@ -397,7 +335,7 @@ final class Connection {
     return null;
   }
 
-  private void summary(Result result, int waitStatus, int ret) {
+  private void summary(RunningJobs.Job job, Result result, int waitStatus, int ret) {
     long millis = (System.nanoTime() - started) / 1_000_000;
     services
         .summaries()
@@ -408,13 +346,35 @@ final class Connection {
                 waitStatus,
                 ret,
                 millis,
-                compiler,
-                source,
+                job.compiler(),
+                job.source(),
                 in.bytesRead(),
                 out.bytesWritten()));
   }
 
   private String clientText() {
     return JobSummary.describe(client);
+  }
+
+  /** The job's directory: made when a job gets that far, removed once its reply is written. */
+  private static final class Workspace implements AutoCloseable {
+    private final JobDirectory.Factory factory;
+    private JobDirectory dir;
+
+    Workspace(JobDirectory.Factory factory) {
+      this.factory = factory;
+    }
+
+    JobDirectory create() throws IOException {
+      dir = factory.create();
+      return dir;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (dir != null) {
+        dir.close();
+      }
+    }
   }
 }

@@ -58,6 +58,16 @@ public final class RunningJobs {
       this.source = source;
     }
 
+    /** The compiler the client named, or null before its arguments came. */
+    public String compiler() {
+      return compiler;
+    }
+
+    /** The source file's name as the client gave it, or null before its arguments came. */
+    public String source() {
+      return source;
+    }
+
     View view(long now) {
       return new View(client, compiler, source, phase, (now - started) / 1_000_000);
     }

@@ -45,7 +45,7 @@ class CodecFuzzTest {
       reader.readArguments();
       if (reader.version() == 3) {
         reader.readFiles(
-            new RequestReader.FileSink() {
+            new RequestReader.FileSink<RuntimeException>() {
               @Override
               public OutputStream createFile(String clientPath) {
                 return new OutputStream() {
@@ -60,9 +60,9 @@ class CodecFuzzTest {
               public void createLink(String clientPath, String target) {}
             });
       } else {
-        reader.skipSource();
+        reader.skipInput();
       }
-    } catch (ProtocolException | EOFException | RequestReader.Refusal expected) {
+    } catch (ProtocolException | EOFException expected) {
       // a refusal or a short stream is the only way out
     }
     assertTrue(written[0] <= LIMITS.maxTotalBytes(), "wrote " + written[0]);

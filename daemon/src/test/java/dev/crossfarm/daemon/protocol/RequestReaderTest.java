@@ -23,13 +23,7 @@ class RequestReaderTest {
 
   private static byte[] request(int version, List<String> argv, byte[] source) throws Exception {
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
-    ProtocolWriter out = new ProtocolWriter(wire);
-    out.writeToken("DIST", version);
-    out.writeToken("ARGC", argv.size());
-    for (String a : argv) {
-      out.writeString("ARGV", a);
-    }
-    out.writeItem("DOTI", source, version >= 2);
+    ClientWire.writePlain(new ProtocolWriter(wire), version, argv, source);
     return wire.toByteArray();
   }
 
@@ -117,7 +111,7 @@ class RequestReaderTest {
     RequestReader in = reader(wire, SMALL);
     in.readVersion();
     in.readArguments();
-    in.skipSource();
+    in.skipInput();
     assertEquals(0, Files.list(dir).count());
   }
 }
