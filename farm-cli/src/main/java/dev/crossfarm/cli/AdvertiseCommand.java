@@ -1,6 +1,7 @@
 package dev.crossfarm.cli;
 
 import dev.crossfarm.cli.farm.Volunteer;
+import dev.crossfarm.daemon.log.DistccdLog;
 import dev.crossfarm.daemon.zeroconf.Advert;
 import dev.crossfarm.daemon.zeroconf.ZeroconfPublisher;
 import dev.crossfarm.toolchain.ToolchainCatalog;
@@ -60,7 +61,7 @@ final class AdvertiseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DaemonLogging.configure(null, Level.INFO);
+    DistccdLog.configure(null, Level.INFO);
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
     FarmView farm = FarmView.open();
     if (farm.places.stream().noneMatch(p -> p.kind().announcedByHost())) {
@@ -75,7 +76,8 @@ final class AdvertiseCommand implements Callable<Integer> {
     }
     ZeroconfPublisher publisher =
         ZeroconfPublisher.open(
-            on.isEmpty() ? ZeroconfPublisher.multicastAddresses() : on, hostName());
+            on.isEmpty() ? ZeroconfPublisher.multicastAddresses() : on,
+            ZeroconfPublisher.hostName());
     if (pidFile != null) {
       Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
     }
@@ -124,13 +126,5 @@ final class AdvertiseCommand implements Callable<Integer> {
       }
     } while (!stop.await(Duration.ofSeconds(interval).toMillis(), TimeUnit.MILLISECONDS));
     return 0;
-  }
-
-  static String hostName() {
-    try {
-      return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-    } catch (IOException e) {
-      return "volunteer";
-    }
   }
 }

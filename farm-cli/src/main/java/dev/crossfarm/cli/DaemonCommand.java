@@ -1,44 +1,19 @@
 package dev.crossfarm.cli;
 
-import dev.crossfarm.daemon.ExitCode;
-import dev.crossfarm.daemon.auth.GssAuthenticator;
-import dev.crossfarm.daemon.auth.PrincipalList;
-import dev.crossfarm.daemon.job.InstalledToolchain;
-import dev.crossfarm.daemon.log.JobSummary;
-import dev.crossfarm.daemon.protocol.RequestLimits;
-import dev.crossfarm.daemon.server.AccessList;
-import dev.crossfarm.daemon.server.Daemon;
-import dev.crossfarm.daemon.server.DaemonConfig;
-import dev.crossfarm.daemon.server.InetdVolunteer;
-import dev.crossfarm.daemon.zeroconf.Advert;
-import dev.crossfarm.daemon.zeroconf.ZeroconfPublisher;
-import dev.crossfarm.toolchain.CatalogException;
-import dev.crossfarm.toolchain.Toolchain;
-import dev.crossfarm.toolchain.ToolchainCatalog;
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.file.Files;
+import dev.crossfarm.daemon.run.StartupException;
+import dev.crossfarm.daemon.run.VolunteerOptions;
+import dev.crossfarm.daemon.run.VolunteerProcess;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.logging.Level;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code farm daemon}: the volunteer in the foreground, with stock distccd's option names, so a
- * distccd command line or a {@code DISTCC_ARGS} value works unchanged.
+ * distccd command line or a {@code DISTCC_ARGS} value works unchanged. It only maps the options;
+ * {@link VolunteerProcess} runs the volunteer.
  */
 @Command(
     name = "daemon",
@@ -48,7 +23,7 @@ import picocli.CommandLine.Option;
     description = {
       "Run a volunteer: a distccd-compatible compile server for one target architecture.",
       "",
-      "Stock distcc clients (protocol 1 and ',lzo') send it compile jobs. It runs only the",
+      "Stock distcc clients (plain, ',lzo' and ',cpp,lzo' pump) send it compile jobs. It runs only the",
       "compilers of its toolchain (a plain 'gcc' means that toolchain's gcc), refuses options",
       "that could reach outside a job (-wrapper, -fplugin, -specs, -B, @file, -aux-info, ...)",
       "with a message the client shows, and checks that every object is for its machine.",
@@ -61,8 +36,6 @@ import picocli.CommandLine.Option;
       "Exit codes (as stock distccd): 101 bad option, 102 port in use, 110 toolchain missing."
     })
 final class DaemonCommand implements Callable<Integer> {
-
-  private static final Logger log = LoggerFactory.getLogger("dcc_daemon");
 
   @Option(
       names = "--toolchain",
@@ -268,259 +241,40 @@ final class DaemonCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // in inetd mode stdout is the protocol: anything else printed there would derail the client
-    OutputStream protocolOut = inetd ? new FileOutputStream(FileDescriptor.out) : null;
-    if (inetd) {
-      System.setOut(System.err);
-    }
-    if (inetd && (zeroconf || stats)) {
-      throw new ExitException(
-          ExitCode.BAD_ARGUMENTS,
-          "--inetd serves one client on stdin/stdout and exits: --zeroconf and --stats are for a"
-              + " volunteer that listens on a port");
-    }
-    preferVfork();
-    configureLogging();
-    ToolchainCatalog catalog = ToolchainCatalog.builtIn();
-    Toolchain target;
+    VolunteerOptions options =
+        new VolunteerOptions(
+            toolchain,
+            port,
+            listen,
+            allow,
+            allowPrivate,
+            jobs,
+            nice,
+            jobLifetime,
+            lifetime,
+            ioTimeout,
+            maxConnections,
+            maxArgs,
+            maxArgLength,
+            maxSourceMb,
+            jobDir,
+            logFile,
+            logLevel,
+            logStderr,
+            verbose,
+            pidFile,
+            stats,
+            statsPort,
+            inetd,
+            auth,
+            keytab,
+            whitelist,
+            blacklist,
+            zeroconf);
     try {
-      target = catalog.get(toolchain);
-    } catch (CatalogException e) {
-      throw new ExitException(ExitCode.BAD_ARGUMENTS, e.getMessage());
-    }
-    InstalledToolchain installed;
-    try {
-      installed = InstalledToolchain.detect(target);
-    } catch (InstalledToolchain.ToolchainMissingException e) {
-      throw new ExitException(ExitCode.COMPILER_MISSING, e.getMessage());
-    }
-    DaemonConfig config = config(installed);
-    if (inetd) {
-      new InetdVolunteer(config, catalog, DaemonCommand::jobLog)
-          .serve(
-              new FileInputStream(FileDescriptor.in), protocolOut, System.getenv("SSH_CONNECTION"));
-      return ExitCode.OK;
-    }
-    Daemon daemon = new Daemon(config, catalog, summary -> jobLog(summary));
-    try {
-      daemon.start();
-    } catch (BindException e) {
-      throw new ExitException(
-          ExitCode.BIND_FAILED,
-          "cannot listen on "
-              + (listen == null ? "port " : listen + ":")
-              + config.port()
-              + ": "
-              + e.getMessage()
-              + " (is another distccd or volunteer running there?)");
-    }
-    ZeroconfPublisher announcer = zeroconf ? announce(daemon, config) : null;
-    writePidFile();
-    log.info(
-        "crossfarm volunteer for {} listening on {}:{}, {} slots, job root {}",
-        installed.describe(),
-        listen == null ? "*" : listen,
-        daemon.port(),
-        config.jobs(),
-        config.jobRoot());
-    if (daemon.statsPort() > 0) {
-      log.info("statistics on port {}", daemon.statsPort());
-    }
-    log.info(
-        "allowing {}{}",
-        config.allow(),
-        allow.isEmpty() && !allowPrivate ? " (loopback only: no --allow given)" : "");
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  if (announcer != null) {
-                    announcer.close(); // goodbyes first: clients stop choosing this volunteer
-                  }
-                  log.info("stopping: refusing new connections, letting running jobs finish");
-                  daemon.shutdown(Duration.ofSeconds(jobLifetime + 5));
-                  deletePidFile();
-                  stopped.countDown();
-                  // a stop asked for by SIGTERM and done cleanly is a success (exit 0, not the
-                  // JVM's 143), as stock distccd's, so systemd and docker see a clean stop
-                  Runtime.getRuntime().halt(ExitCode.OK);
-                },
-                "shutdown"));
-    if (lifetime > 0) {
-      Thread.sleep(Duration.ofSeconds(lifetime).toMillis());
-      log.info("--lifetime of {}s reached", lifetime);
-      return ExitCode.OK; // System.exit runs the shutdown hook
-    }
-    stopped.await();
-    return ExitCode.OK;
-  }
-
-  /**
-   * JDK 17 to 21 start every child through jspawnhelper, an extra exec per compile (about 1 ms of a
-   * 10 ms job: measured as a 3% throughput loss on tiny jobs against stock distccd). vfork, their
-   * Linux default until JDK 11, execs the compiler directly. JDK 22+ deprecate it, so they keep
-   * their default. Must run before the first process of this JVM is started.
-   */
-  private static void preferVfork() {
-    String key = "jdk.lang.Process.launchMechanism";
-    if (Runtime.version().feature() < 22 && System.getProperty(key) == null) {
-      System.setProperty(key, "VFORK");
-    }
-  }
-
-  private static void jobLog(JobSummary summary) {
-    LoggerFactory.getLogger("dcc_job_summary").info(summary.line());
-  }
-
-  private DaemonConfig config(InstalledToolchain installed) throws IOException {
-    try {
-      List<String> networks = new ArrayList<>(allow);
-      if (allowPrivate) {
-        networks.addAll(AccessList.PRIVATE);
-      }
-      if (networks.isEmpty()) {
-        networks.addAll(AccessList.LOOPBACK);
-      }
-      Path root =
-          (jobDir != null ? jobDir : Path.of(System.getProperty("java.io.tmpdir")))
-              .resolve(
-                  "crossfarm-"
-                      + installed.toolchain().name()
-                      + "-"
-                      + ProcessHandle.current().pid());
-      int compilePort = port != null ? port : installed.toolchain().port();
-      return new DaemonConfig(
-          installed,
-          listenAddress(),
-          compilePort,
-          AccessList.parse(networks),
-          jobs != null ? jobs : Runtime.getRuntime().availableProcessors() + 2,
-          nice,
-          Duration.ofSeconds(jobLifetime),
-          Duration.ofSeconds(ioTimeout),
-          maxConnections,
-          new RequestLimits(maxArgs, maxArgLength, (long) maxSourceMb << 20),
-          root,
-          stats ? (statsPort != null ? statsPort : Toolchain.statsPortOf(compilePort)) : null,
-          login());
-    } catch (IllegalArgumentException e) {
-      throw new ExitException(ExitCode.BAD_ARGUMENTS, e.getMessage());
-    }
-  }
-
-  private ZeroconfPublisher announce(Daemon daemon, DaemonConfig config) {
-    try {
-      List<InetAddress> addresses =
-          config.listen() != null
-              ? List.of(config.listen())
-              : ZeroconfPublisher.multicastAddresses();
-      ZeroconfPublisher publisher = ZeroconfPublisher.open(addresses, AdvertiseCommand.hostName());
-      publisher.publish(
-          Advert.of(
-              config.toolchain(),
-              daemon.port(),
-              config.jobs(),
-              Runtime.getRuntime().availableProcessors()));
-      return publisher;
-    } catch (IOException e) {
-      daemon.shutdown(Duration.ZERO);
-      throw new ExitException(ExitCode.BAD_ARGUMENTS, "--zeroconf: " + e.getMessage());
-    }
-  }
-
-  /** The --auth login, set up once: the keytab's keys, the list, krb5.conf from KRB5_CONFIG. */
-  private GssAuthenticator login() {
-    if (!auth) {
-      if (whitelist != null || blacklist != null || keytab != null) {
-        throw new IllegalArgumentException("--whitelist, --blacklist and --keytab go with --auth");
-      }
-      return null;
-    }
-    if (whitelist != null && blacklist != null) {
-      throw new IllegalArgumentException("give --whitelist or --blacklist, not both");
-    }
-    String krb5Conf = System.getenv("KRB5_CONFIG");
-    if (krb5Conf != null && System.getProperty("java.security.krb5.conf") == null) {
-      // MIT's variable; the JDK reads only its own property
-      System.setProperty("java.security.krb5.conf", krb5Conf.split(":")[0]);
-    }
-    PrincipalList list;
-    try {
-      list =
-          whitelist != null
-              ? PrincipalList.read(PrincipalList.Kind.WHITELIST, whitelist)
-              : blacklist != null
-                  ? PrincipalList.read(PrincipalList.Kind.BLACKLIST, blacklist)
-                  : null;
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "cannot read the principal list "
-              + (whitelist != null ? whitelist : blacklist)
-              + ": "
-              + e);
-    }
-    try {
-      return GssAuthenticator.login(System.getenv("DISTCCD_PRINCIPAL"), keytabPath(), list);
-    } catch (GssAuthenticator.AuthException e) {
-      throw new IllegalArgumentException(e.getMessage());
-    }
-  }
-
-  private Path keytabPath() {
-    if (keytab != null) {
-      return keytab;
-    }
-    String fromEnv = System.getenv("KRB5_KTNAME");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return Path.of(fromEnv.startsWith("FILE:") ? fromEnv.substring(5) : fromEnv);
-    }
-    return Path.of("/etc/krb5.keytab");
-  }
-
-  private InetAddress listenAddress() {
-    if (listen == null) {
-      return null;
-    }
-    if (!listen.matches("[0-9A-Fa-f:.]+")) {
-      throw new IllegalArgumentException("--listen takes an IP address, not '" + listen + "'");
-    }
-    try {
-      return InetAddress.getByName(listen);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("--listen: '" + listen + "' is not an IP address");
-    }
-  }
-
-  private void configureLogging() throws IOException {
-    Level level;
-    try {
-      String named = logLevel != null ? logLevel : inetd && logFile == null ? "warning" : "notice";
-      level = verbose ? Level.FINEST : DaemonLogging.level(named);
-    } catch (IllegalArgumentException e) {
-      throw new ExitException(ExitCode.BAD_ARGUMENTS, e.getMessage());
-    }
-    try {
-      DaemonLogging.configure(logStderr ? null : logFile, level);
-    } catch (IOException e) {
-      throw new ExitException(
-          ExitCode.BAD_ARGUMENTS, "cannot open --log-file " + logFile + ": " + e.getMessage());
-    }
-  }
-
-  private void writePidFile() throws IOException {
-    if (pidFile != null) {
-      Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
-    }
-  }
-
-  private void deletePidFile() {
-    if (pidFile != null) {
-      try {
-        Files.deleteIfExists(pidFile);
-      } catch (IOException ignored) {
-        // the daemon is going away; a stale pid file names a dead process
-      }
+      return new VolunteerProcess(options).run();
+    } catch (StartupException e) {
+      throw new ExitException(e.exitCode(), e.getMessage());
     }
   }
 }

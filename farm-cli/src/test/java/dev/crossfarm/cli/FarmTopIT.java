@@ -2,6 +2,7 @@ package dev.crossfarm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -42,7 +43,7 @@ class FarmTopIT {
             .append(";return s;}\n");
       }
       Files.writeString(work.resolve("top_probe.c"), heavy);
-      CompletableFuture<Cli.Run> busy =
+      CompletableFuture<Peers.Run> busy =
           CompletableFuture.supplyAsync(
               () -> {
                 try {

@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.model.Container;
 import dev.crossfarm.cli.docker.Engine;
 import dev.crossfarm.cli.docker.Labels;
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,7 +79,7 @@ class FarmUpDockerIT {
     }
   }
 
-  private Cli.Run makeLua(Map<String, String> env, String jobs) {
+  private Peers.Run makeLua(Map<String, String> env, String jobs) {
     Path src = lua.resolve("src");
     Cli.run(src, Map.of(), 60, List.of("make", "-s", "clean")).ok("make clean");
     return Cli.run(
@@ -110,7 +111,7 @@ class FarmUpDockerIT {
   @Test
   @Order(1)
   void upBuildsTheImageStartsTheVolunteerAndPrintsTheClientLine() {
-    Cli.Run up = Cli.farm(work, Map.of(), "up", "aarch64").ok("farm up aarch64");
+    Peers.Run up = Cli.farm(work, Map.of(), "up", "aarch64").ok("farm up aarch64");
     assertTrue(up.err().contains("answers a real compile on 127.0.0.1:3636"), up.err());
     assertTrue(up.out().contains(":3636/"), up.out());
     assertTrue(engine.imageExists("crossfarm/volunteer-aarch64:" + version()));
@@ -149,7 +150,7 @@ class FarmUpDockerIT {
     assertTrue(
         Files.readString(bin.resolve("farm-aarch64")).contains("docker exec -i crossfarm-aarch64"));
     try (Sshd sshd = Sshd.start(work.resolve("sshd"))) {
-      Cli.Run hosts =
+      Peers.Run hosts =
           Cli.farm(
               work, Map.of(), "hosts", "--ssh", "--ssh-dir", bin.toString(), "--host", "127.0.0.1");
       String line =
@@ -177,7 +178,7 @@ class FarmUpDockerIT {
   @Test
   @Order(3)
   void statusReportsTheVolunteerHealthyWithItsCompilerVersionAndJobs() {
-    Cli.Run status = Cli.farm(work, Map.of(), "status").ok("farm status");
+    Peers.Run status = Cli.farm(work, Map.of(), "status").ok("farm status");
     String line = status.out().lines().filter(l -> l.startsWith("aarch64")).findFirst().orElse("");
     assertTrue(
         line.contains("healthy") && line.contains("docker") && line.contains("3636"), status.out());
@@ -191,13 +192,13 @@ class FarmUpDockerIT {
   @Order(4)
   void aSecondUpChangesNothingAndAConfigChangeReplacesTheVolunteer() throws Exception {
     String before = volunteer().getId();
-    Cli.Run again = Cli.farm(work, Map.of(), "up", "aarch64").ok("second farm up");
+    Peers.Run again = Cli.farm(work, Map.of(), "up", "aarch64").ok("second farm up");
     assertTrue(again.err().contains("crossfarm-aarch64 unchanged"), again.err());
     assertEquals(before, volunteer().getId());
 
     Path config =
         Files.writeString(work.resolve("farm.yaml"), "per-target:\n  aarch64: {jobs: 3}\n");
-    Cli.Run changed =
+    Peers.Run changed =
         Cli.farm(work, Map.of(), "up", "aarch64", "--config", config.toString())
             .ok("up after a change");
     assertTrue(changed.err().contains("crossfarm-aarch64 replaced"), changed.err());
@@ -224,12 +225,12 @@ class FarmUpDockerIT {
                 int built = objects(src).size();
                 engine.client().killContainerCmd("crossfarm-aarch64").exec();
                 return built;
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+              } catch (Exception e) {
+                // surfaces in killedAt.get() below: a kill that never happened fails the test
+                throw new IllegalStateException("the kill did not happen", e);
               }
             });
-    Cli.Run build = makeLua(env, "2");
+    Peers.Run build = makeLua(env, "2");
     int before = killedAt.get(5, TimeUnit.MINUTES);
     build.ok("lua build while the volunteer is killed");
     int after = objects(src).size();

@@ -3,6 +3,7 @@ package dev.crossfarm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -29,7 +30,7 @@ class FarmUpNativeIT {
             work.resolve("farm.yaml"),
             "targets: [aarch64]\nper-target:\n  aarch64: {port: 23636, listen: 127.0.0.1, jobs: 2}\n");
     try {
-      Cli.Run up =
+      Peers.Run up =
           Cli.farm(work, noEngine, "up", "--config", config.toString())
               .ok("farm up without docker");
       assertTrue(
@@ -46,13 +47,14 @@ class FarmUpNativeIT {
           .ok("compile through the native volunteer");
       assertTrue(Cli.run(work, "file", "n.o").out().contains("ARM aarch64"));
 
-      Cli.Run status = Cli.farm(work, noEngine, "status").ok("farm status");
+      Peers.Run status = Cli.farm(work, noEngine, "status").ok("farm status");
       assertTrue(
           status.out().matches("(?s).*aarch64\\s+healthy\\s+native\\s+23636.*"), status.out());
-      Cli.Run again = Cli.farm(work, noEngine, "up", "--config", config.toString()).ok("second up");
+      Peers.Run again =
+          Cli.farm(work, noEngine, "up", "--config", config.toString()).ok("second up");
       assertTrue(again.err().contains("aarch64: unchanged"), again.err());
     } finally {
-      Cli.Run down = Cli.farm(work, noEngine, "down").ok("farm down");
+      Peers.Run down = Cli.farm(work, noEngine, "down").ok("farm down");
       assertTrue(down.err().contains("stopped 1 native volunteer"), down.err());
     }
     assertEquals(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crossfarm.harness.Peers;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
@@ -36,7 +37,7 @@ class FaultsIT {
     return Files.writeString(work.resolve(name), b);
   }
 
-  private CompletableFuture<Cli.Run> compileAsync(DaemonProcess d, String source, String object) {
+  private CompletableFuture<Peers.Run> compileAsync(DaemonProcess d, String source, String object) {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
@@ -61,7 +62,7 @@ class FaultsIT {
     throw new AssertionError("timed out waiting for " + what);
   }
 
-  private Cli.Run tinyJob(DaemonProcess d) throws IOException {
+  private Peers.Run tinyJob(DaemonProcess d) throws IOException {
     Files.writeString(work.resolve("tiny.c"), "int tiny(int x){return x;}\n");
     return Cli.run(
         work,
@@ -75,7 +76,7 @@ class FaultsIT {
     try (DaemonProcess d =
         DaemonProcess.start(work, Files.createDirectories(work.resolve("jobs")), "x86_64")) {
       heavySource("heavy.c", 3000);
-      CompletableFuture<Cli.Run> job = compileAsync(d, "heavy.c", "heavy.o");
+      CompletableFuture<Peers.Run> job = compileAsync(d, "heavy.c", "heavy.o");
       waitFor(
           () ->
               d.jobProcesses().stream()
@@ -84,7 +85,7 @@ class FaultsIT {
       d.jobProcesses().stream()
           .filter(p -> p.info().command().orElse("").endsWith("cc1"))
           .forEach(ProcessHandle::destroyForcibly);
-      Cli.Run run = job.get(120, TimeUnit.SECONDS);
+      Peers.Run run = job.get(120, TimeUnit.SECONDS);
       assertNotEquals(0, run.exit());
       assertTrue(run.err().contains("cc1") || run.err().contains("Killed"), run.err());
       assertFalse(Files.exists(work.resolve("heavy.o")));
@@ -100,7 +101,7 @@ class FaultsIT {
             work, Files.createDirectories(work.resolve("jobs")), "x86_64", "--jobs", "1");
     try {
       heavySource("long.c", 2500);
-      CompletableFuture<Cli.Run> job = compileAsync(d, "long.c", "long.o");
+      CompletableFuture<Peers.Run> job = compileAsync(d, "long.c", "long.o");
       waitFor(() -> !d.jobProcesses().isEmpty(), "the compile to start");
       d.process.destroy(); // SIGTERM
       waitFor(
@@ -113,7 +114,7 @@ class FaultsIT {
           },
           "new connections to be refused");
       assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", d.port).close());
-      Cli.Run run = job.get(120, TimeUnit.SECONDS);
+      Peers.Run run = job.get(120, TimeUnit.SECONDS);
       assertEquals(0, run.exit(), "the running job finished: " + run.err());
       assertTrue(Files.size(work.resolve("long.o")) > 0);
       assertTrue(d.process.waitFor(60, TimeUnit.SECONDS));
@@ -134,7 +135,7 @@ class FaultsIT {
         big.append("int v").append(i).append(" = ").append(i).append(";\n");
       }
       Files.writeString(work.resolve("big.c"), big);
-      Cli.Run run =
+      Peers.Run run =
           Cli.run(
               work,
               Cli.distcc(d.hosts(""), work.resolve("dcc"), false),
@@ -151,7 +152,7 @@ class FaultsIT {
   @Test
   void aMissingToolchainAtStartUpIsAClearErrorAndANonZeroExit() throws Exception {
     // hide Debian's aarch64 gcc in a private mount namespace: the rest of the machine is untouched
-    Cli.Run run =
+    Peers.Run run =
         Cli.run(
             work,
             Map.of(),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.cli.docker.Engine;
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -49,7 +50,7 @@ class GeneratorsIT {
             out.toString())
         .ok("farm systemd --auth --zeroconf");
     Path unit = out.resolve("distccd-aarch64.service");
-    Cli.Run verify = Cli.run(work, "systemd-analyze", "verify", unit.toString());
+    Peers.Run verify = Cli.run(work, "systemd-analyze", "verify", unit.toString());
     assertEquals(0, verify.exit(), verify.err() + verify.out());
     assertEquals("", verify.err().trim(), "no warnings");
     String text = Files.readString(unit);
@@ -90,7 +91,7 @@ class GeneratorsIT {
     Set<String> logs = new HashSet<>();
     for (String arch : List.of("x86_64", "armv7h", "aarch64")) {
       Path unit = out.resolve("distccd-" + arch + ".service");
-      Cli.Run verify = Cli.run(work, "systemd-analyze", "verify", unit.toString());
+      Peers.Run verify = Cli.run(work, "systemd-analyze", "verify", unit.toString());
       assertEquals(0, verify.exit(), verify.err() + verify.out());
       assertEquals("", verify.err().trim(), "no warnings");
       String args = Files.readString(out.resolve("conf.d/distccd-" + arch));
@@ -145,7 +146,7 @@ class GeneratorsIT {
         Cli.run(work, Map.of(), 300, concat(compose, "up", "-d")).ok("docker-compose up");
         Files.writeString(work.resolve("c.c"), "int c(int x){return x-1;}\n");
         Map<String, String> env = Cli.distcc("127.0.0.1:3636/2,lzo", work.resolve("dcc"), false);
-        Cli.Run compile = null;
+        Peers.Run compile = null;
         for (int i = 0; i < 60; i++) { // until the JVM in the container listens
           compile =
               Cli.run(
@@ -172,7 +173,7 @@ class GeneratorsIT {
         Files.writeString(
             work.resolve("makepkg.conf"),
             "CFLAGS=\"-march=native -mtune=native -O2 -pipe\"\nCXXFLAGS=\"$CFLAGS\"\n");
-    Cli.Run check = Cli.farm(work, Map.of(), "check-flags", conf.toString());
+    Peers.Run check = Cli.farm(work, Map.of(), "check-flags", conf.toString());
     assertEquals(1, check.exit());
     assertTrue(
         check
@@ -180,7 +181,7 @@ class GeneratorsIT {
             .contains("makepkg.conf:2: CXXFLAGS contains -march=native (through $CFLAGS, line 1)"),
         check.out());
 
-    Cli.Run fix =
+    Peers.Run fix =
         Cli.farm(work, Map.of(), "check-flags", "--fix", conf.toString()).ok("check-flags --fix");
     assertTrue(fix.err().contains("run --fix on the client itself"), fix.err());
     String fixed = Files.readString(conf);
@@ -208,7 +209,7 @@ class GeneratorsIT {
   @Test
   void symlinksDryRunWritesNothingAndTheRealRunRefusesForeignFiles() throws Exception {
     Path dir = Files.createDirectories(work.resolve("lib-distcc"));
-    Cli.Run dry =
+    Peers.Run dry =
         Cli.farm(work, Map.of(), "symlinks", "aarch64", "--dir", dir.toString(), "--dry-run")
             .ok("dry run");
     assertTrue(
@@ -218,7 +219,7 @@ class GeneratorsIT {
       assertEquals(0, s.count());
     }
     Files.writeString(dir.resolve("aarch64-linux-gnu-gcc"), "#!/bin/sh\n");
-    Cli.Run refused = Cli.farm(work, Map.of(), "symlinks", "aarch64", "--dir", dir.toString());
+    Peers.Run refused = Cli.farm(work, Map.of(), "symlinks", "aarch64", "--dir", dir.toString());
     assertNotEquals(0, refused.exit());
     assertTrue(refused.err().contains("refusing to replace"), refused.err());
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.cli.docker.Engine;
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -53,7 +54,7 @@ class KerberosContainerIT {
             "      krb5-conf: " + kdc.krb5Conf,
             ""));
     Cli.farm(work, Map.of(), "down").ok("farm down before the test");
-    Cli.Run up = Cli.farm(work, Map.of(), "up").ok("farm up with auth");
+    Peers.Run up = Cli.farm(work, Map.of(), "up").ok("farm up with auth");
     assertTrue(
         up.err().contains("answers the Kerberos login's handshake on 127.0.0.1:3636"), up.err());
   }
@@ -69,7 +70,7 @@ class KerberosContainerIT {
     }
   }
 
-  private Cli.Run job(String user, Path dir) throws Exception {
+  private Peers.Run job(String user, Path dir) throws Exception {
     Map<String, String> env =
         new HashMap<>(
             Cli.distcc("127.0.0.1:3636/2,lzo,auth=localhost", work.resolve("dcc-" + user), false));
@@ -91,10 +92,10 @@ class KerberosContainerIT {
     Cli.run(dir, "aarch64-linux-gnu-gcc", "-O2", "-c", "k.c", "-o", "local.o").ok("local");
     job("alice", dir).ok("alice's job");
     assertEquals(-1, Files.mismatch(dir.resolve("local.o"), dir.resolve("alice.o")));
-    Cli.Run bob = job("bob", dir);
+    Peers.Run bob = job("bob", dir);
     assertNotEquals(0, bob.exit());
     assertTrue(bob.err().contains("Access denied by server"), bob.err());
-    Cli.Run hosts = Cli.farm(work, Map.of(), "hosts").ok("farm hosts");
+    Peers.Run hosts = Cli.farm(work, Map.of(), "hosts").ok("farm hosts");
     assertTrue(hosts.out().contains(":3636/") && hosts.out().contains(",lzo,auth'"), hosts.out());
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crossfarm.harness.Peers;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -77,7 +78,7 @@ class KerberosIT {
   }
 
   /** One job of the stock client as {@code user} (null: no ticket), with these host options. */
-  private Cli.Run job(String name, String user, String options) throws IOException {
+  private Peers.Run job(String name, String user, String options) throws IOException {
     Path dir = Files.createDirectories(work.resolve("job-" + name));
     Files.writeString(dir.resolve("k.c"), "int k(int x){return x+42;}\n");
     return Cli.run(
@@ -109,7 +110,7 @@ class KerberosIT {
 
   @Test
   void bobNotOnTheWhitelistIsDeniedAsStockDeniesHim() throws Exception {
-    Cli.Run bob = job("bob", "bob", ",auth=localhost");
+    Peers.Run bob = job("bob", "bob", ",auth=localhost");
     assertNotEquals(0, bob.exit());
     assertFalse(Files.exists(work.resolve("job-bob/k.o")));
     assertTrue(bob.err().contains("Access denied by server"), bob.err());
@@ -120,10 +121,10 @@ class KerberosIT {
 
   @Test
   void aClientWithoutAuthAndAClientWithoutATicketGetNothingCompiled() throws Exception {
-    Cli.Run plain = job("plain", "alice", "");
+    Peers.Run plain = job("plain", "alice", "");
     assertNotEquals(0, plain.exit());
     assertFalse(Files.exists(work.resolve("job-plain/k.o")));
-    Cli.Run noTicket = job("noticket", null, ",auth=localhost");
+    Peers.Run noTicket = job("noticket", null, ",auth=localhost");
     assertNotEquals(0, noTicket.exit());
     assertFalse(Files.exists(work.resolve("job-noticket/k.o")));
     assertTrue(noTicket.err().contains("Failed to initiate a secure context"), noTicket.err());
@@ -145,7 +146,7 @@ class KerberosIT {
   }
 
   private void assertServesAfterwards() throws Exception {
-    Cli.Run ok = job("after-" + System.nanoTime(), "alice", ",auth=localhost");
+    Peers.Run ok = job("after-" + System.nanoTime(), "alice", ",auth=localhost");
     ok.ok("alice's job after the refusals");
   }
 

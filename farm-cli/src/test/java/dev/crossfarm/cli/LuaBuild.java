@@ -1,12 +1,11 @@
 package dev.crossfarm.cli;
 
+import dev.crossfarm.harness.Peers;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * lua 5.4 (Debian's source) built once locally as the reference, then again through the stock
@@ -37,34 +36,23 @@ final class LuaBuild {
     LuaBuild build =
         new LuaBuild(src, work.resolve("lua-reference"), compiler, List.of(makeVariables));
     Cli.run(src, Map.of(), 600, build.make("2", compiler)).ok("local lua build");
-    Files.createDirectories(build.reference);
-    for (Path o : objects(src)) {
-      Files.copy(o, build.reference.resolve(o.getFileName().toString()));
-    }
+    Peers.copyObjects(src, build.reference);
     return build;
   }
 
   /** make clean, then make with {@code distcc COMPILER} in {@code env}. */
-  Cli.Run throughDistcc(Map<String, String> env, String jobs) {
+  Peers.Run throughDistcc(Map<String, String> env, String jobs) {
     Cli.run(src, Map.of(), 60, List.of("make", "-s", "clean")).ok("make clean");
     return Cli.run(src, env, 900, make(jobs, "distcc " + compiler));
   }
 
   /** Objects that differ from the local build (or are missing); fails if lua built too few. */
   List<String> differing() throws IOException {
-    List<Path> expected = objects(reference);
-    if (expected.size() < 30) {
-      throw new IllegalStateException(
-          "the local lua build has only " + expected.size() + " objects");
+    int expected = Peers.objects(reference).size();
+    if (expected < 30) {
+      throw new IllegalStateException("the local lua build has only " + expected + " objects");
     }
-    List<String> differ = new ArrayList<>();
-    for (Path o : expected) {
-      Path built = src.resolve(o.getFileName().toString());
-      if (!Files.exists(built) || Files.mismatch(o, built) != -1) {
-        differ.add(o.getFileName().toString());
-      }
-    }
-    return differ;
+    return Peers.differingObjects(reference, src);
   }
 
   Path source() {
@@ -75,11 +63,5 @@ final class LuaBuild {
     List<String> cmd = new ArrayList<>(List.of("make", "-s", "-j" + jobs, "linux", "CC=" + cc));
     cmd.addAll(makeVariables);
     return cmd;
-  }
-
-  private static List<Path> objects(Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.toString().endsWith(".o")).sorted().toList();
-    }
   }
 }

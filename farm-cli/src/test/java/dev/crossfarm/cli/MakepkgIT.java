@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,7 +36,7 @@ class MakepkgIT {
       Path conf = work.resolve("makepkg.conf");
       Files.copy(Path.of("/etc/makepkg.conf"), conf);
       Files.writeString(conf, Files.readString(conf) + "CFLAGS=\"-march=native -O2 -pipe\"\n");
-      Cli.Run refused =
+      Peers.Run refused =
           Cli.farm(
               work,
               Map.of(),
@@ -61,7 +62,7 @@ class MakepkgIT {
       assertTrue(once.contains("BUILDENV=(distcc "), once);
       assertTrue(once.contains("DISTCC_HOSTS=\"127.0.0.1:" + port + "/2,lzo\""), once);
       assertTrue(once.contains("MAKEFLAGS=\"-j4\""), once);
-      Cli.Run again =
+      Peers.Run again =
           Cli.farm(
               work,
               Map.of(),
@@ -91,7 +92,7 @@ class MakepkgIT {
               ""));
       Cli.run(Path.of("/"), "chown", "-R", "nobody:nogroup", work.toString()).ok("chown");
       Cli.run(Path.of("/"), "chmod", "a+rx", work.toString()).ok("chmod");
-      Cli.Run build =
+      Peers.Run build =
           Cli.run(
               pkg,
               Map.of(

@@ -1,5 +1,6 @@
 package dev.crossfarm.cli;
 
+import dev.crossfarm.harness.Peers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -110,7 +111,7 @@ final class MdnsLan implements AutoCloseable {
    * A stock client on the client's side with {@code DISTCC_HOSTS=+zeroconf}, its own DISTCC_DIR, no
    * local fallback, and {@code extraEnv} (e.g. a PATH whose cc says another version).
    */
-  Cli.Run zeroconfClient(Path dir, String dcc, Map<String, String> extraEnv, List<String> command)
+  Peers.Run zeroconfClient(Path dir, String dcc, Map<String, String> extraEnv, List<String> command)
       throws IOException {
     Path distccDir = Files.createDirectories(work.resolve(dcc));
     distccDirs.add(distccDir);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -86,7 +87,7 @@ class SshTransportIT {
   void aRefusalReachesTheClientThroughSsh() throws Exception {
     Path dir = Files.createDirectories(work.resolve("refused"));
     Files.writeString(dir.resolve("r.c"), "int r(void){return 1;}\n");
-    Cli.Run run =
+    Peers.Run run =
         Cli.run(
             dir,
             sshd.clientEnv(host(""), work.resolve("dcc-refused")),

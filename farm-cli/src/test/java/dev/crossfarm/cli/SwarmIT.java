@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.cli.docker.Engine;
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,8 @@ class SwarmIT {
   @Order(1)
   void upConvergesOnTheLabelledNodeAndTheStockClientBuildsLuaThroughIt() throws Exception {
     Cli.farm(work, Map.of(), "node", "label", node, "--targets", "aarch64").ok("farm node label");
-    Cli.Run up = Cli.farm(work, Map.of(), "up", "--swarm", "aarch64").ok("farm up --swarm aarch64");
+    Peers.Run up =
+        Cli.farm(work, Map.of(), "up", "--swarm", "aarch64").ok("farm up --swarm aarch64");
     assertTrue(
         up.err().contains("aarch64 on " + node + ": answers a real compile on 127.0.0.1:3636"),
         up.err());
@@ -97,7 +99,7 @@ class SwarmIT {
   @Order(3)
   void aTargetIsRefusedOnANodeThatCannotRunIt() {
     // this node is x86_64, which hosts every target: the refusal is for an unknown target name
-    Cli.Run bad = Cli.farm(work, Map.of(), "node", "label", node, "--targets", "sparc");
+    Peers.Run bad = Cli.farm(work, Map.of(), "node", "label", node, "--targets", "sparc");
     assertTrue(bad.exit() != 0 && bad.err().contains("sparc"), bad.err());
   }
 

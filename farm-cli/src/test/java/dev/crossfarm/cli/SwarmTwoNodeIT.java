@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.cli.docker.Engine;
+import dev.crossfarm.harness.Peers;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ class SwarmTwoNodeIT {
     socketA = sockets[0];
     socketB = sockets[1];
     // the manager has the image (as after 'farm image build' there): from this machine's engine
-    Cli.Run image =
+    Peers.Run image =
         Cli.farm(dir, Map.of(), "image", "build", "aarch64").ok("farm image build aarch64");
     assertTrue(image.exit() == 0);
     Cli.run(
@@ -85,7 +86,7 @@ class SwarmTwoNodeIT {
   }
 
   /** farm on the manager's side: its namespace, its engine. */
-  private Cli.Run onA(String... args) {
+  private Peers.Run onA(String... args) {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -98,7 +99,7 @@ class SwarmTwoNodeIT {
     return Cli.run(dir, Map.of(), 900, cmd);
   }
 
-  private Cli.Run docker(String socket, String... args) {
+  private Peers.Run docker(String socket, String... args) {
     List<String> cmd = new ArrayList<>(List.of("docker", "-H", "unix://" + socket));
     cmd.addAll(List.of(args));
     return Cli.run(dir, Map.of(), 60, cmd);
@@ -142,7 +143,7 @@ class SwarmTwoNodeIT {
         "", docker(socketB, "images", "-q").ok("images on B").out().trim(), "B starts empty");
     onA("node", "label", "swarm-b" + tag, "--targets", "aarch64").ok("farm node label B");
     long start = System.nanoTime();
-    Cli.Run up = onA("up", "--swarm", "aarch64").ok("farm up --swarm aarch64");
+    Peers.Run up = onA("up", "--swarm", "aarch64").ok("farm up --swarm aarch64");
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
     Files.writeString(
         Path.of("target", "swarm-report.txt"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.cli.docker.Engine;
 import dev.crossfarm.cli.docker.Labels;
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,7 +40,7 @@ class ToolchainArchiveIT {
         HexFormat.of()
             .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tarball)));
 
-    Cli.Run unpinned =
+    Peers.Run unpinned =
         Cli.farm(
             work, Map.of(), "image", "build", "aarch64", "--toolchain-archive", tarball.toString());
     assertNotEquals(0, unpinned.exit());
@@ -49,7 +50,7 @@ class ToolchainArchiveIT {
         Files.writeString(
             work.resolve("wrong.yaml"),
             "image:\n  archive-sha256: {aarch64: " + "0".repeat(64) + "}\n");
-    Cli.Run mismatch =
+    Peers.Run mismatch =
         Cli.farm(
             work,
             Map.of(),

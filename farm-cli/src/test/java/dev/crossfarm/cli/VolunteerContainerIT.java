@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.cli.docker.Engine;
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,7 +56,7 @@ class VolunteerContainerIT {
           .ok("compile through the Testcontainers volunteer");
       assertTrue(Cli.run(work, "file", "v.o").out().contains("32-bit LSB relocatable, ARM"));
 
-      Cli.Run wrong =
+      Peers.Run wrong =
           Cli.run(
               work, env, 120, List.of("distcc", "aarch64-linux-gnu-gcc", "-c", "v.c", "-o", "w.o"));
       assertFalse(wrong.exit() == 0 && Files.exists(work.resolve("w.o")));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.cli.docker.Engine;
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +43,7 @@ class ZeroconfContainerIT {
     engine = DockerEngine.require();
     lan = MdnsLan.up(work, "cfzk" + ProcessHandle.current().pid(), "host");
     Cli.farm(work, Map.of(), "down").ok("farm down before the test");
-    Cli.Run up =
+    Peers.Run up =
         Cli.farm(
                 work,
                 Map.of(),
@@ -74,7 +75,7 @@ class ZeroconfContainerIT {
     assertFalse(seen.isEmpty(), "no " + SUBTYPE + " record for " + MdnsLan.VOLUNTEER + ":3636");
     assertTrue(seen.get(0).contains("\"cc_version=12\""), seen.get(0));
     assertTrue(seen.get(0).contains("\"cc_machine=aarch64-linux-gnu\""), seen.get(0));
-    Cli.Run status = Cli.farm(work, Map.of(), "status").ok("farm status");
+    Peers.Run status = Cli.farm(work, Map.of(), "status").ok("farm status");
     assertTrue(
         status.out().contains("zeroconf: aarch64 announced as _aarch64-linux-gnu--12"),
         status.out());

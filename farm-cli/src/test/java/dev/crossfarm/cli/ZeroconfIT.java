@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crossfarm.harness.Peers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,7 +154,7 @@ class ZeroconfIT {
         "#!/bin/sh\n[ \"$1\" = -dumpversion ] && { echo 99; exit 0; }\nexec /usr/bin/cc \"$@\"\n");
     bin.resolve("cc").toFile().setExecutable(true);
     Files.writeString(dir.resolve("d.c"), "int d(void){return 9;}\n");
-    Cli.Run run =
+    Peers.Run run =
         lan.zeroconfClient(
             dir,
             "dcc-drift",

@@ -1,4 +1,4 @@
-package dev.crossfarm.daemon.it;
+package dev.crossfarm.harness;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -10,21 +10,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The real peers the integration tests run: the stock distcc client, make, compilers, qemu. A
- * missing tool fails the test with what installs it; it is never skipped.
+ * The real peers every module's tests run: the stock distcc client, make, compilers, qemu, and
+ * Debian's lua 5.4 source as the build they compare. A missing tool fails the test with what
+ * installs it; it is never skipped. Every command is bounded in time.
  */
-final class Tools {
+public final class Peers {
 
-  private Tools() {}
+  private Peers() {}
 
   /** Where .ci/setup unpacks lua 5.4 from Debian's source package. */
-  static Path luaSource() {
+  public static Path luaSource() {
     String env = System.getenv("CROSSFARM_LUA_SRC");
     Path dir =
         env != null
@@ -39,7 +41,8 @@ final class Tools {
     return dir;
   }
 
-  static void require(String... commands) {
+  /** Fails, saying what installs them, unless every command is on the PATH. */
+  public static void require(String... commands) {
     for (String c : commands) {
       boolean found =
           Stream.of(System.getenv("PATH").split(":"))
@@ -50,8 +53,8 @@ final class Tools {
     }
   }
 
-  /** A fresh copy of {@code source} under {@code parent}. */
-  static Path copyTree(Path source, Path target) throws IOException {
+  /** A fresh copy of the tree {@code source} at {@code target}. */
+  public static Path copyTree(Path source, Path target) throws IOException {
     try (Stream<Path> all = Files.walk(source)) {
       for (Path p : (Iterable<Path>) all::iterator) {
         Path to = target.resolve(source.relativize(p).toString());
@@ -65,11 +68,13 @@ final class Tools {
     return target;
   }
 
-  /** The result of a finished command. */
-  record Run(int exit, String out, String err) {
-    Run ok(String what) {
+  /** The result of a finished command; its output as UTF-8 text. */
+  public record Run(int exit, String out, String err) {
+
+    /** This run, or a failed test naming {@code what}, the exit code and the output's end. */
+    public Run ok(String what) {
       if (exit != 0) {
-        fail(what + " failed with exit " + exit + ":\n" + tail(err) + tail(out));
+        fail(what + " exited " + exit + "\nstderr:\n" + tail(err) + "\nstdout:\n" + tail(out));
       }
       return this;
     }
@@ -80,13 +85,13 @@ final class Tools {
   }
 
   /** Runs a command in {@code dir} with extra environment, bounded by {@code seconds}. */
-  static Run run(Path dir, Map<String, String> env, int seconds, List<String> command) {
+  public static Run run(Path dir, Map<String, String> env, int seconds, List<String> command) {
     List<String> bounded =
         new ArrayList<>(List.of("timeout", "-k", "5", Integer.toString(seconds)));
     bounded.addAll(command);
     try {
-      Path out = Files.createTempFile("it-out", ".txt");
-      Path err = Files.createTempFile("it-err", ".txt");
+      Path out = Files.createTempFile("peer-out", ".txt");
+      Path err = Files.createTempFile("peer-err", ".txt");
       ProcessBuilder pb =
           new ProcessBuilder(bounded)
               .directory(dir.toFile())
@@ -97,12 +102,13 @@ final class Tools {
       Process p = pb.start();
       if (!p.waitFor(seconds + 15L, TimeUnit.SECONDS)) {
         p.destroyForcibly();
+        p.waitFor();
       }
       Run r =
           new Run(
               p.exitValue(),
-              Files.readString(out, StandardCharsets.ISO_8859_1),
-              Files.readString(err, StandardCharsets.ISO_8859_1));
+              Files.readString(out, StandardCharsets.UTF_8),
+              Files.readString(err, StandardCharsets.UTF_8));
       Files.delete(out);
       Files.delete(err);
       return r;
@@ -114,7 +120,8 @@ final class Tools {
     }
   }
 
-  static Run run(Path dir, Map<String, String> env, String... command) {
+  /** Runs a command bounded by 10 minutes. */
+  public static Run run(Path dir, Map<String, String> env, String... command) {
     return run(dir, env, 600, List.of(command));
   }
 
@@ -122,25 +129,37 @@ final class Tools {
    * The environment of a stock client that must compile remotely or fail: no local fallback, no
    * backoff (so each job really reaches the volunteer). Every call is bounded by {@link #run}.
    */
-  static Map<String, String> distccEnv(String hosts, Path distccDir) throws IOException {
-    Files.createDirectories(distccDir);
-    return Map.of(
-        "DISTCC_HOSTS", hosts,
-        "DISTCC_DIR", distccDir.toString(),
-        "DISTCC_FALLBACK", "0",
-        "DISTCC_SKIP_LOCAL_RETRY", "1",
-        "DISTCC_BACKOFF_PERIOD", "0");
+  public static Map<String, String> distccEnv(String hosts, Path distccDir) throws IOException {
+    return distccEnv(hosts, distccDir, false);
   }
 
-  /** Every *.o under {@code dir}, sorted by name. */
-  static List<Path> objects(Path dir) throws IOException {
+  /**
+   * A stock client bound to {@code hosts}; with {@code fallback} it compiles locally what a host
+   * fails, and backs that host off for 60 s, as a user's client does by default.
+   */
+  public static Map<String, String> distccEnv(String hosts, Path distccDir, boolean fallback)
+      throws IOException {
+    Files.createDirectories(distccDir);
+    Map<String, String> env = new HashMap<>();
+    env.put("DISTCC_HOSTS", hosts);
+    env.put("DISTCC_DIR", distccDir.toString());
+    env.put("DISTCC_FALLBACK", fallback ? "1" : "0");
+    env.put("DISTCC_BACKOFF_PERIOD", fallback ? "60" : "0");
+    if (!fallback) {
+      env.put("DISTCC_SKIP_LOCAL_RETRY", "1");
+    }
+    return Map.copyOf(env);
+  }
+
+  /** Every *.o in {@code dir}, sorted by name. */
+  public static List<Path> objects(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.toString().endsWith(".o")).sorted(Comparator.naturalOrder()).toList();
     }
   }
 
   /** Names of the objects whose bytes differ between two directories (or that one lacks). */
-  static List<String> differingObjects(Path expected, Path actual) throws IOException {
+  public static List<String> differingObjects(Path expected, Path actual) throws IOException {
     List<String> differ = new ArrayList<>();
     for (Path e : objects(expected)) {
       Path a = actual.resolve(e.getFileName().toString());
@@ -151,7 +170,8 @@ final class Tools {
     return differ;
   }
 
-  static void copyObjects(Path from, Path to) throws IOException {
+  /** Copies every *.o of {@code from} into {@code to}. */
+  public static void copyObjects(Path from, Path to) throws IOException {
     Files.createDirectories(to);
     for (Path o : objects(from)) {
       Files.copy(o, to.resolve(o.getFileName().toString()));

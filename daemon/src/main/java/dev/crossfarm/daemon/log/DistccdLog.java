@@ -1,4 +1,4 @@
-package dev.crossfarm.cli;
+package dev.crossfarm.daemon.log;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -24,9 +24,9 @@ import java.util.logging.StreamHandler;
  * <p>distccd's levels map onto slf4j's: error (and emerg/alert/crit) = error, warning = warn,
  * notice = info (the job summaries, the default), info = debug, debug = trace.
  */
-final class DaemonLogging {
+public final class DistccdLog {
 
-  static final Map<String, Level> LEVELS =
+  private static final Map<String, Level> LEVELS =
       Map.of(
           "emerg", Level.SEVERE,
           "alert", Level.SEVERE,
@@ -37,10 +37,10 @@ final class DaemonLogging {
           "info", Level.FINE,
           "debug", Level.FINEST);
 
-  private DaemonLogging() {}
+  private DistccdLog() {}
 
   /** Parses a distccd level name, or throws a message listing the valid ones. */
-  static Level level(String name) {
+  public static Level level(String name) {
     Level level = LEVELS.get(name.toLowerCase(Locale.ROOT));
     if (level == null) {
       throw new IllegalArgumentException(
@@ -52,7 +52,7 @@ final class DaemonLogging {
   }
 
   /** Sends all logging to {@code file} (appending) or to stderr when it is null. */
-  static void configure(Path file, Level level) throws IOException {
+  public static void configure(Path file, Level level) throws IOException {
     LogManager.getLogManager().reset();
     OutputStream out = file == null ? System.err : new FileOutputStream(file.toFile(), true);
     Handler handler =

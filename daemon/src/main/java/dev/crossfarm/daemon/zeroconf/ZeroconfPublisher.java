@@ -5,6 +5,8 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -54,6 +56,15 @@ public final class ZeroconfPublisher implements AutoCloseable {
       responders.add(JmDNS.create(address, name));
     }
     return new ZeroconfPublisher(responders, host);
+  }
+
+  /** This machine's host name, the instance name of its records ("volunteer" if unknown). */
+  public static String hostName() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+    } catch (IOException e) {
+      return "volunteer";
+    }
   }
 
   /** Every address of an interface that is up, not loopback, and does multicast (IPv4). */

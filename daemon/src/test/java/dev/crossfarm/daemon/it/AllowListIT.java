@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.daemon.log.JobSummary;
 import dev.crossfarm.daemon.server.AccessList;
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ class AllowListIT {
   @BeforeAll
   void createNamespace(@TempDir Path work) {
     this.work = work;
-    Tools.require("ip", "distcc");
+    Peers.require("ip", "distcc");
     ip("netns", "add", ns);
     ip("link", "add", hostIf, "type", "veth", "peer", "name", "eth-client");
     ip("link", "set", "eth-client", "netns", ns);
@@ -61,8 +62,8 @@ class AllowListIT {
 
   @AfterAll
   void removeNamespace() {
-    Tools.run(Path.of("/"), Map.of(), "ip", "link", "del", hostIf);
-    Tools.run(Path.of("/"), Map.of(), "ip", "netns", "del", ns);
+    Peers.run(Path.of("/"), Map.of(), "ip", "link", "del", hostIf);
+    Peers.run(Path.of("/"), Map.of(), "ip", "netns", "del", ns);
   }
 
   @Test
@@ -74,11 +75,11 @@ class AllowListIT {
       List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env"));
       // stock's default backoff: with DISTCC_BACKOFF_PERIOD=0 the client would retry the refused
       // connection until the timeout, leaving one temporary .i file per try in /tmp
-      Tools.distccEnv(HOST_PUBLIC + ":" + v.port() + "/2", work.resolve("dcc")).entrySet().stream()
+      Peers.distccEnv(HOST_PUBLIC + ":" + v.port() + "/2", work.resolve("dcc")).entrySet().stream()
           .filter(e -> !e.getKey().equals("DISTCC_BACKOFF_PERIOD"))
           .forEach(e -> cmd.add(e.getKey() + "=" + e.getValue()));
       cmd.addAll(List.of("distcc", "gcc", "-c", "a.c", "-o", "a.o"));
-      Tools.Run run = Tools.run(dir, Map.of(), 30, cmd);
+      Peers.Run run = Peers.run(dir, Map.of(), 30, cmd);
       assertNotEquals(0, run.exit());
       assertTrue(run.err().contains("Connection refused"), run.err());
       assertTrue(v.summaries().isEmpty(), "nothing reached the volunteer");
@@ -88,13 +89,13 @@ class AllowListIT {
   private static void ip(String... args) {
     List<String> cmd = new ArrayList<>(List.of("ip"));
     cmd.addAll(List.of(args));
-    Tools.run(Path.of("/"), Map.of(), 30, cmd).ok(String.join(" ", cmd) + " (root is needed)");
+    Peers.run(Path.of("/"), Map.of(), 30, cmd).ok(String.join(" ", cmd) + " (root is needed)");
   }
 
-  private Tools.Run inNs(String... args) {
+  private Peers.Run inNs(String... args) {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
     cmd.addAll(List.of(args));
-    return Tools.run(work, Map.of(), 90, cmd).ok(String.join(" ", cmd));
+    return Peers.run(work, Map.of(), 90, cmd).ok(String.join(" ", cmd));
   }
 
   @ParameterizedTest(name = "{0} client, allow {2}: compiles={3}")
@@ -121,10 +122,10 @@ class AllowListIT {
       Files.writeString(dir.resolve("a.c"), "int a(int x){return x+1;}\n");
       String host = family.equals("IPv6") ? "[" + listen + "]" : listen;
       List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env"));
-      Tools.distccEnv(host + ":" + v.port() + "/2,lzo", work.resolve("dcc"))
+      Peers.distccEnv(host + ":" + v.port() + "/2,lzo", work.resolve("dcc"))
           .forEach((k, val) -> cmd.add(k + "=" + val));
       cmd.addAll(List.of("distcc", "gcc", "-c", "a.c", "-o", "a.o"));
-      Tools.Run run = Tools.run(dir, Map.of(), 60, cmd);
+      Peers.Run run = Peers.run(dir, Map.of(), 60, cmd);
       if (compiles) {
         assertEquals(0, run.exit(), run.err());
         assertTrue(Files.size(dir.resolve("a.o")) > 0);

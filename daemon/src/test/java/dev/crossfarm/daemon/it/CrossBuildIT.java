@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.daemon.log.JobSummary;
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -38,14 +39,14 @@ class CrossBuildIT {
   @BeforeAll
   void start(@TempDir Path work) throws Exception {
     this.work = work;
-    Tools.require(
+    Peers.require(
         "distcc",
         "make",
         "aarch64-linux-gnu-gcc",
         "arm-linux-gnueabihf-gcc",
         "qemu-aarch64-static",
         "qemu-arm-static");
-    lua = Tools.copyTree(Tools.luaSource(), work.resolve("lua"));
+    lua = Peers.copyTree(Peers.luaSource(), work.resolve("lua"));
     // Arch Linux ARM's compiler names, as an Arch client has them, pointing at Debian's compilers
     bin = Files.createDirectories(work.resolve("arch-names"));
     Files.createSymbolicLink(
@@ -56,7 +57,7 @@ class CrossBuildIT {
     for (String triple : List.of("aarch64-linux-gnu", "arm-linux-gnueabihf")) {
       make(triple, Map.of(), triple + "-gcc -std=gnu99");
       Path objects = work.resolve("local-" + triple);
-      Tools.copyObjects(lua.resolve("src"), objects);
+      Peers.copyObjects(lua.resolve("src"), objects);
       localObjects.put(triple, objects);
     }
     aarch64 = Volunteer.forToolchain("aarch64").start();
@@ -74,8 +75,8 @@ class CrossBuildIT {
 
   private void make(String triple, Map<String, String> env, String cc) {
     Path src = lua.resolve("src");
-    Tools.run(src, env, "make", "-s", "clean").ok("make clean");
-    Tools.run(
+    Peers.run(src, env, "make", "-s", "clean").ok("make clean");
+    Peers.run(
             src,
             env,
             600,
@@ -113,7 +114,7 @@ class CrossBuildIT {
       String target, String compiler, String triple, String qemu, String fileSays)
       throws Exception {
     Volunteer v = target.equals("aarch64") ? aarch64 : armv7h;
-    Map<String, String> env = new HashMap<>(Tools.distccEnv(v.host(",lzo"), work.resolve("dcc")));
+    Map<String, String> env = new HashMap<>(Peers.distccEnv(v.host(",lzo"), work.resolve("dcc")));
     env.put("PATH", compiler.equals("gcc") ? boardPath(triple) : bin + ":" + System.getenv("PATH"));
     if (compiler.equals("gcc")) {
       env.put("DISTCC_NO_REWRITE_CROSS", "1"); // send plain gcc, as an ARM board's client does
@@ -129,11 +130,11 @@ class CrossBuildIT {
         jobs.stream().allMatch(j -> j.compiler().equals(compiler)),
         "the volunteer received " + compiler + " as sent: " + jobs.get(0).compiler());
     Path src = lua.resolve("src");
-    String file = Tools.run(src, Map.of(), "file", "lapi.o").ok("file").out();
+    String file = Peers.run(src, Map.of(), "file", "lapi.o").ok("file").out();
     assertTrue(file.contains(fileSays.replace(" relocatable", "")), file);
-    assertEquals(List.of(), Tools.differingObjects(localObjects.get(triple), src));
+    assertEquals(List.of(), Peers.differingObjects(localObjects.get(triple), src));
     String out =
-        Tools.run(src, Map.of(), qemu, "-L", "/usr/" + triple, "./lua", "-e", "print(6*7)")
+        Peers.run(src, Map.of(), qemu, "-L", "/usr/" + triple, "./lua", "-e", "print(6*7)")
             .ok("lua under " + qemu)
             .out();
     assertEquals("42", out.trim());
@@ -144,10 +145,10 @@ class CrossBuildIT {
       throws Exception {
     Path dir = Files.createDirectories(work.resolve("wrong"));
     Files.writeString(dir.resolve("w.c"), "int f(void){return 1;}\n");
-    Tools.Run run =
-        Tools.run(
+    Peers.Run run =
+        Peers.run(
             dir,
-            Tools.distccEnv(aarch64.host(",lzo"), work.resolve("dcc")),
+            Peers.distccEnv(aarch64.host(",lzo"), work.resolve("dcc")),
             60,
             List.of("distcc", "x86_64-linux-gnu-gcc", "-c", "w.c", "-o", "w.o"));
     assertNotEquals(0, run.exit());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.daemon.log.JobSummary;
+import dev.crossfarm.daemon.protocol.ClientWire;
 import dev.crossfarm.daemon.protocol.RequestLimits;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -59,8 +60,8 @@ class HostileInputIT {
   @AfterEach
   void stillServesAGoodJob() throws Exception {
     for (int version : new int[] {1, 2}) {
-      RawClient.Reply reply = RawClient.goodJob(volunteer.port(), version);
-      assertEquals(0, reply.status(), reply.stderr());
+      ClientWire.Reply reply = RawClient.goodJob(volunteer.port(), version);
+      assertEquals(0, reply.status(), reply.stderrText());
       assertEquals("ELF", new String(reply.object(), 1, 3, ISO_8859_1));
     }
   }
@@ -91,14 +92,14 @@ class HostileInputIT {
       argv.add(word.replace("OUT", outside.toString()).replace("${SP}", " "));
     }
     for (int version : new int[] {1, 2}) {
-      RawClient.Reply reply =
+      ClientWire.Reply reply =
           RawClient.send(volunteer.port(), RawClient.request(version, argv, "int x;\n"));
       if (line.contains("-o OUT/x.o") || line.contains("-MF OUT")) {
         // contained: the client's path is replaced by one inside the job
-        assertEquals(0, reply.status(), reply.stderr());
+        assertEquals(0, reply.status(), reply.stderrText());
       } else {
         assertNotEquals(0, reply.status());
-        assertTrue(reply.stderr().contains("refused"), reply.stderr());
+        assertTrue(reply.stderrText().contains("refused"), reply.stderrText());
         assertEquals(0, reply.object().length);
       }
     }
@@ -109,13 +110,13 @@ class HostileInputIT {
 
   @Test
   void aResponseFileNeverLeaksIntoTheReply() throws Exception {
-    RawClient.Reply reply =
+    ClientWire.Reply reply =
         RawClient.send(
             volunteer.port(),
             RawClient.request(2, List.of("gcc", "-c", "x.c", "@/etc/passwd"), "int x;\n"));
     assertNotEquals(0, reply.status());
-    assertFalse(reply.stderr().contains("root:"), reply.stderr());
-    assertTrue(reply.stderr().contains("refused '@/etc/passwd'"), reply.stderr());
+    assertFalse(reply.stderrText().contains("root:"), reply.stderrText());
+    assertTrue(reply.stderrText().contains("refused '@/etc/passwd'"), reply.stderrText());
   }
 
   @ParameterizedTest
@@ -178,8 +179,8 @@ class HostileInputIT {
         s.getOutputStream().flush();
         stalled.add(s);
       }
-      RawClient.Reply reply = RawClient.goodJob(volunteer.port(), 2);
-      assertEquals(0, reply.status(), reply.stderr());
+      ClientWire.Reply reply = RawClient.goodJob(volunteer.port(), 2);
+      assertEquals(0, reply.status(), reply.stderrText());
     } finally {
       for (Socket s : stalled) {
         s.close();
@@ -189,13 +190,13 @@ class HostileInputIT {
 
   @Test
   void aCompileRunningPastTheJobLifetimeIsKilledWithItsWholeGroup() throws Exception {
-    RawClient.Reply reply =
+    ClientWire.Reply reply =
         RawClient.send(
             volunteer.port(),
             RawClient.request(
                 2, List.of("gcc", "-O2", "-c", "heavy.c", "-o", "heavy.o"), heavySource()));
-    assertEquals(118, reply.exitCode(), reply.stderr());
-    assertTrue(reply.stderr().contains("--job-lifetime"), reply.stderr());
+    assertEquals(118, reply.exitCode(), reply.stderrText());
+    assertTrue(reply.stderrText().contains("--job-lifetime"), reply.stderrText());
     assertEquals(List.of(), processesInJobs(), "no compiler process is left");
     // the summary is recorded just after the reply is written
     waitFor(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.daemon.log.JobSummary;
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,12 +33,12 @@ class LuaBuildIT {
   @BeforeAll
   void buildLocallyAndStartTheVolunteer(@TempDir Path work) throws Exception {
     this.work = work;
-    Tools.require("distcc", "make", "gcc");
-    lua = Tools.copyTree(Tools.luaSource(), work.resolve("lua"));
+    Peers.require("distcc", "make", "gcc");
+    lua = Peers.copyTree(Peers.luaSource(), work.resolve("lua"));
     make(Map.of(), "gcc -std=gnu99", "");
     localObjects = work.resolve("local");
-    Tools.copyObjects(lua.resolve("src"), localObjects);
-    assertTrue(Tools.objects(localObjects).size() > 30, "lua has more than 30 objects");
+    Peers.copyObjects(lua.resolve("src"), localObjects);
+    assertTrue(Peers.objects(localObjects).size() > 30, "lua has more than 30 objects");
     volunteer = Volunteer.forToolchain("x86_64").jobs(2).start();
   }
 
@@ -50,8 +51,8 @@ class LuaBuildIT {
 
   private void make(Map<String, String> env, String cc, String cflags) {
     Path src = lua.resolve("src");
-    Tools.run(src, env, "make", "-s", "clean").ok("make clean");
-    Tools.run(
+    Peers.run(src, env, "make", "-s", "clean").ok("make clean");
+    Peers.run(
             src, env, 600, List.of("make", "-s", "-j4", "linux", "CC=" + cc, "MYCFLAGS=" + cflags))
         .ok("lua build with CC=" + cc);
   }
@@ -61,33 +62,33 @@ class LuaBuildIT {
   void everyObjectIsByteIdenticalToALocalCompile(String options) throws Exception {
     int before = volunteer.summaries().size();
     make(
-        Tools.distccEnv(volunteer.host(options), work.resolve("dcc")), "distcc gcc -std=gnu99", "");
-    assertEquals(List.of(), Tools.differingObjects(localObjects, lua.resolve("src")));
+        Peers.distccEnv(volunteer.host(options), work.resolve("dcc")), "distcc gcc -std=gnu99", "");
+    assertEquals(List.of(), Peers.differingObjects(localObjects, lua.resolve("src")));
     List<JobSummary> jobs = volunteer.summaries().subList(before, volunteer.summaries().size());
     long ok = jobs.stream().filter(j -> j.result() == JobSummary.Result.COMPILE_OK).count();
-    assertEquals(Tools.objects(localObjects).size(), ok, "every object was compiled remotely");
+    assertEquals(Peers.objects(localObjects).size(), ok, "every object was compiled remotely");
     assertTrue(Files.isDirectory(volunteer.jobRoot));
     try (var left = Files.list(volunteer.jobRoot)) {
       assertEquals(0, left.count(), "no job directory is left behind");
     }
-    Tools.run(lua.resolve("src"), Map.of(), "./lua", "-e", "assert(2+2==4)").ok("the built lua");
+    Peers.run(lua.resolve("src"), Map.of(), "./lua", "-e", "assert(2+2==4)").ok("the built lua");
   }
 
   @Test
   void debugObjectsAreIdenticalToWhatStockDistccdReturns() throws Exception {
     Path stockObjects = work.resolve("stock-g");
     try (StockDistccd stock = StockDistccd.start(work, List.of())) {
-      make(Tools.distccEnv(stock.host(",lzo"), work.resolve("dcc")), "distcc gcc -std=gnu99", "-g");
-      Tools.copyObjects(lua.resolve("src"), stockObjects);
+      make(Peers.distccEnv(stock.host(",lzo"), work.resolve("dcc")), "distcc gcc -std=gnu99", "-g");
+      Peers.copyObjects(lua.resolve("src"), stockObjects);
     }
     make(
-        Tools.distccEnv(volunteer.host(",lzo"), work.resolve("dcc")),
+        Peers.distccEnv(volunteer.host(",lzo"), work.resolve("dcc")),
         "distcc gcc -std=gnu99",
         "-g");
-    assertEquals(List.of(), Tools.differingObjects(stockObjects, lua.resolve("src")));
+    assertEquals(List.of(), Peers.differingObjects(stockObjects, lua.resolve("src")));
     // and the -g objects really carry debug info (a build that dropped -g would pass the above)
     String sections =
-        Tools.run(lua.resolve("src"), Map.of(), "readelf", "-S", "lapi.o").ok("readelf").out();
+        Peers.run(lua.resolve("src"), Map.of(), "readelf", "-S", "lapi.o").ok("readelf").out();
     assertTrue(sections.contains(".debug_info"));
   }
 }

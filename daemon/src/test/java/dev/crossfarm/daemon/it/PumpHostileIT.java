@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.crossfarm.daemon.it.PumpClient.Entry;
+import dev.crossfarm.daemon.protocol.ClientWire;
+import dev.crossfarm.daemon.protocol.ClientWire.FileEntry;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,30 +52,31 @@ class PumpHostileIT {
     try (Stream<Path> s = Files.walk(outside)) {
       assertEquals(List.of(outside), s.toList(), "nothing was written outside the job");
     }
-    PumpClient.Reply good =
+    ClientWire.Reply good =
         PumpClient.send(
             volunteer.port(),
             PumpClient.request(
                 "/src",
                 List.of("gcc", "-c", "-o", "g.o", "g.c"),
-                List.of(Entry.file("/src/g.c", bytes("int g(void){return 7;}\n")))));
-    assertEquals(0, good.status(), good.stderr());
+                List.of(FileEntry.file("/src/g.c", bytes("int g(void){return 7;}\n")))));
+    assertEquals(0, good.status(), good.stderrText());
   }
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private PumpClient.Reply send(String cwd, List<String> argv, List<Entry> files) throws Exception {
+  private ClientWire.Reply send(String cwd, List<String> argv, List<FileEntry> files)
+      throws Exception {
     return PumpClient.send(volunteer.port(), PumpClient.request(cwd, argv, files));
   }
 
   /** Refused, with the reason the client reads naming {@code because}. */
-  private void assertRefused(PumpClient.Reply r, String because) {
+  private void assertRefused(ClientWire.Reply r, String because) {
     assertNotEquals(0, r.status(), because);
     assertTrue(
-        r.stderr().contains("refused") && r.stderr().contains(because),
-        because + ": " + r.stderr());
+        r.stderrText().contains("refused") && r.stderrText().contains(because),
+        because + ": " + r.stderrText());
   }
 
   private List<String> compile(String source) {
@@ -85,7 +87,7 @@ class PumpHostileIT {
   void dotDotSegmentsInNamesAreRefused() throws Exception {
     String escape = "/src/../../../../../../.." + outside + "/written";
     assertRefused(
-        send("/src", compile("x.c"), List.of(Entry.file(escape, bytes("x")))),
+        send("/src", compile("x.c"), List.of(FileEntry.file(escape, bytes("x")))),
         "has a '..' segment");
   }
 
@@ -95,27 +97,29 @@ class PumpHostileIT {
         send(
             "/src",
             compile("x.c"),
-            List.of(Entry.link("/src/up", "../../../../../../.." + outside))),
+            List.of(FileEntry.link("/src/up", "../../../../../../.." + outside))),
         "leads outside the job");
     assertRefused(
-        send("/src", compile("x.c"), List.of(Entry.link("/src/mid", "a/../../.."))),
+        send("/src", compile("x.c"), List.of(FileEntry.link("/src/mid", "a/../../.."))),
         "leads outside the job");
   }
 
   @Test
   void writingThroughALinkIsRefusedEvenWhenTheLinkItselfIsAllowed() throws Exception {
     // an absolute target is re-rooted (allowed), but nothing may then be written through it
-    List<Entry> files =
+    List<FileEntry> files =
         List.of(
-            Entry.link("/src/out", outside.toString()), Entry.file("/src/out/written", bytes("x")));
+            FileEntry.link("/src/out", outside.toString()),
+            FileEntry.file("/src/out/written", bytes("x")));
     assertRefused(send("/src", compile("x.c"), files), "nothing is written through a link");
   }
 
   @Test
   void duplicateNamesAreRefused() throws Exception {
-    List<Entry> files =
+    List<FileEntry> files =
         List.of(
-            Entry.file("/src/x.c", bytes("int a;\n")), Entry.file("/src/x.c", bytes("int b;\n")));
+            FileEntry.file("/src/x.c", bytes("int a;\n")),
+            FileEntry.file("/src/x.c", bytes("int b;\n")));
     assertRefused(send("/src", compile("x.c"), files), "is sent twice");
   }
 
@@ -125,19 +129,23 @@ class PumpHostileIT {
         send(
             "/src",
             compile("x.c"),
-            List.of(Entry.file("/src/inc", bytes("x")), Entry.file("/src/inc/a.h", bytes("y")))),
+            List.of(
+                FileEntry.file("/src/inc", bytes("x")),
+                FileEntry.file("/src/inc/a.h", bytes("y")))),
         "is a file, and another file is sent inside it");
     assertRefused(
         send(
             "/src",
             compile("x.c"),
-            List.of(Entry.file("/src/inc/a.h", bytes("y")), Entry.file("/src/inc", bytes("x")))),
+            List.of(
+                FileEntry.file("/src/inc/a.h", bytes("y")),
+                FileEntry.file("/src/inc", bytes("x")))),
         "names a directory that already exists");
   }
 
   @Test
   void includePathsAndSourcesThatClimbOutAreRefused() throws Exception {
-    List<Entry> src = List.of(Entry.file("/src/x.c", bytes("int x;\n")));
+    List<FileEntry> src = List.of(FileEntry.file("/src/x.c", bytes("int x;\n")));
     assertRefused(
         send("/src", List.of("gcc", "-I../../../../etc", "-c", "-o", "x.o", "x.c"), src),
         "leads outside the files the client sent");
@@ -152,13 +160,13 @@ class PumpHostileIT {
 
   @Test
   void absoluteIncludePathsAreReRootedIntoTheJob() throws Exception {
-    List<Entry> files =
+    List<FileEntry> files =
         List.of(
-            Entry.file("/src/x.c", bytes("#include <only_in_job.h>\nint x = ONLY;\n")),
-            Entry.file("/opt/inc/only_in_job.h", bytes("#define ONLY 42\n")));
-    PumpClient.Reply r =
+            FileEntry.file("/src/x.c", bytes("#include <only_in_job.h>\nint x = ONLY;\n")),
+            FileEntry.file("/opt/inc/only_in_job.h", bytes("#define ONLY 42\n")));
+    ClientWire.Reply r =
         send("/src", List.of("gcc", "-I/opt/inc", "-c", "-o", "x.o", "x.c"), files);
-    assertEquals(0, r.status(), r.stderr());
+    assertEquals(0, r.status(), r.stderrText());
     assertTrue(
         new String(r.dependencies(), StandardCharsets.UTF_8).contains(" /opt/inc/only_in_job.h"));
   }

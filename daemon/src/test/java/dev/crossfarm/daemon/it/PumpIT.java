@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crossfarm.daemon.protocol.ClientWire;
+import dev.crossfarm.harness.Peers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +40,7 @@ class PumpIT {
   @BeforeAll
   void start(@TempDir Path work) throws Exception {
     this.work = work;
-    src = Tools.copyTree(Tools.luaSource(), work.resolve("lua")).resolve("src");
+    src = Peers.copyTree(Peers.luaSource(), work.resolve("lua")).resolve("src");
     stock = StockDistccd.start(work, List.of());
     volunteer = Volunteer.forToolchain("x86_64").start();
   }
@@ -73,10 +75,10 @@ class PumpIT {
     int compared = 0;
     for (String source : sources()) {
       byte[] wire = request(source, List.of());
-      PumpClient.Reply theirs = PumpClient.send(stock.port, wire);
-      PumpClient.Reply ours = PumpClient.send(volunteer.port(), wire);
-      assertEquals(0, theirs.status(), source + " via stock: " + theirs.stderr());
-      assertEquals(theirs.status(), ours.status(), source + ": " + ours.stderr());
+      ClientWire.Reply theirs = PumpClient.send(stock.port, wire);
+      ClientWire.Reply ours = PumpClient.send(volunteer.port(), wire);
+      assertEquals(0, theirs.status(), source + " via stock: " + theirs.stderrText());
+      assertEquals(theirs.status(), ours.status(), source + ": " + ours.stderrText());
       assertArrayEquals(theirs.object(), ours.object(), source + ": object");
       assertEquals(
           new String(theirs.dependencies(), StandardCharsets.UTF_8),
@@ -95,34 +97,34 @@ class PumpIT {
   void debugObjectsMatchStockOnceStrippedAndCarryTheClientsPaths() throws Exception {
     for (String source : List.of("lapi.c", "lvm.c", "lua.c")) {
       byte[] wire = request(source, List.of("-g"));
-      PumpClient.Reply theirs = PumpClient.send(stock.port, wire);
-      PumpClient.Reply ours = PumpClient.send(volunteer.port(), wire);
-      assertEquals(0, ours.status(), ours.stderr());
+      ClientWire.Reply theirs = PumpClient.send(stock.port, wire);
+      ClientWire.Reply ours = PumpClient.send(volunteer.port(), wire);
+      assertEquals(0, ours.status(), ours.stderrText());
       Path a = Files.write(work.resolve("stock-" + source + ".o"), theirs.object());
       Path b = Files.write(work.resolve("ours-" + source + ".o"), ours.object());
       String oursDebug = new String(ours.object(), StandardCharsets.ISO_8859_1);
       assertTrue(oursDebug.contains(src.toString()), "the client's directory is in the debug info");
       assertFalse(oursDebug.contains(volunteer.jobRoot.toString()), "no path of the job remains");
-      Tools.run(work, Map.of(), 60, List.of("objcopy", "--strip-debug", a.toString())).ok("strip");
-      Tools.run(work, Map.of(), 60, List.of("objcopy", "--strip-debug", b.toString())).ok("strip");
+      Peers.run(work, Map.of(), 60, List.of("objcopy", "--strip-debug", a.toString())).ok("strip");
+      Peers.run(work, Map.of(), 60, List.of("objcopy", "--strip-debug", b.toString())).ok("strip");
       assertEquals(-1, Files.mismatch(a, b), source + ": identical without debug info");
     }
   }
 
   @Test
   void aCompileErrorIsReportedLikeStockWithoutADependencyFile() throws Exception {
-    List<PumpClient.Entry> files =
+    List<ClientWire.FileEntry> files =
         List.of(
-            PumpClient.Entry.file(
+            ClientWire.FileEntry.file(
                 src + "/broken.c",
                 "int broken(void) { return }\n".getBytes(StandardCharsets.US_ASCII)));
     byte[] wire =
         PumpClient.request(
             src.toString(), List.of("gcc", "-c", "-o", "broken.o", "broken.c"), files);
-    PumpClient.Reply theirs = PumpClient.send(stock.port, wire);
-    PumpClient.Reply ours = PumpClient.send(volunteer.port(), wire);
+    ClientWire.Reply theirs = PumpClient.send(stock.port, wire);
+    ClientWire.Reply ours = PumpClient.send(volunteer.port(), wire);
     assertNotEquals(0, ours.status());
     assertEquals(theirs.status(), ours.status());
-    assertTrue(ours.stderr().contains("broken.c:1"), ours.stderr());
+    assertTrue(ours.stderrText().contains("broken.c:1"), ours.stderrText());
   }
 }

@@ -1,6 +1,6 @@
 package dev.crossfarm.daemon.it;
 
-import dev.crossfarm.daemon.protocol.Lzo;
+import dev.crossfarm.daemon.protocol.ClientWire;
 import dev.crossfarm.daemon.protocol.ProtocolReader;
 import dev.crossfarm.daemon.protocol.ProtocolWriter;
 import java.io.BufferedOutputStream;
@@ -20,29 +20,16 @@ final class RawClient {
 
   private RawClient() {}
 
-  /** A parsed reply. */
-  record Reply(int version, int status, String stderr, byte[] object) {
-    int exitCode() {
-      return status >> 8 & 0xff;
-    }
-  }
-
-  /** The bytes of a whole protocol 1 or 2 request. */
+  /** The bytes of a whole plain request (protocol 1 or 2). */
   static byte[] request(int version, List<String> argv, String source) throws IOException {
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
-    ProtocolWriter out = new ProtocolWriter(wire);
-    out.writeToken("DIST", version);
-    out.writeToken("ARGC", argv.size());
-    for (String a : argv) {
-      out.writeString("ARGV", a);
-    }
-    out.writeItem("DOTI", source.getBytes(StandardCharsets.UTF_8), version >= 2);
-    out.flush();
+    ClientWire.writePlain(
+        new ProtocolWriter(wire), version, argv, source.getBytes(StandardCharsets.UTF_8));
     return wire.toByteArray();
   }
 
   /** Sends {@code wire} and reads a whole reply. */
-  static Reply send(int port, byte[] wire) throws IOException {
+  static ClientWire.Reply send(int port, byte[] wire) throws IOException {
     try (Socket s = connect(port)) {
       OutputStream out = new BufferedOutputStream(s.getOutputStream());
       out.write(wire);
@@ -57,25 +44,12 @@ final class RawClient {
     return s;
   }
 
-  static Reply readReply(Socket s) throws IOException {
-    ProtocolReader in = new ProtocolReader(s.getInputStream());
-    int version = (int) in.readParameter("DONE");
-    boolean lzo = version >= 2;
-    int status = (int) in.readParameter("STAT");
-    String err = new String(body(in, "SERR", lzo), StandardCharsets.UTF_8);
-    body(in, "SOUT", lzo);
-    byte[] object = body(in, "DOTO", lzo);
-    return new Reply(version, status, err, object);
-  }
-
-  private static byte[] body(ProtocolReader in, String token, boolean lzo) throws IOException {
-    int n = (int) in.readParameter(token);
-    byte[] raw = in.readBody(n);
-    return lzo && n > 0 ? Lzo.decompress(raw, n, 1 << 28) : raw;
+  static ClientWire.Reply readReply(Socket s) throws IOException {
+    return ClientWire.readReply(new ProtocolReader(s.getInputStream()), 1 << 28);
   }
 
   /** A good job: must always work, before and after any abuse. */
-  static Reply goodJob(int port, int version) throws IOException {
+  static ClientWire.Reply goodJob(int port, int version) throws IOException {
     return send(
         port,
         request(

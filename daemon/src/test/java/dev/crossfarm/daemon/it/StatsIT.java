@@ -3,6 +3,8 @@ package dev.crossfarm.daemon.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crossfarm.daemon.protocol.ClientWire;
+import dev.crossfarm.harness.Peers;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -56,13 +58,13 @@ class StatsIT {
   private void runJobs(String hosts) throws Exception {
     Files.writeString(work.resolve("ok.c"), "int ok(int x){return x+1;}\n");
     Files.writeString(work.resolve("bad.c"), "int bad(int x){return x+;}\n");
-    Map<String, String> env = Tools.distccEnv(hosts, work.resolve("dcc"));
+    Map<String, String> env = Peers.distccEnv(hosts, work.resolve("dcc"));
     for (int i = 0; i < 3; i++) {
-      Tools.run(work, env, 60, List.of("distcc", "gcc", "-c", "ok.c", "-o", "ok" + i + ".o"))
+      Peers.run(work, env, 60, List.of("distcc", "gcc", "-c", "ok.c", "-o", "ok" + i + ".o"))
           .ok("compile");
     }
-    Tools.run(work, env, 60, List.of("distcc", "gcc", "-c", "bad.c", "-o", "bad.o"));
-    Tools.run(
+    Peers.run(work, env, 60, List.of("distcc", "gcc", "-c", "bad.c", "-o", "bad.o"));
+    Peers.run(
         work,
         env,
         60,
@@ -96,13 +98,13 @@ class StatsIT {
 
   @Test
   void prometheusTextParsesWithPromtoolAndCarriesTheSameCounts() throws Exception {
-    Tools.require("promtool");
+    Peers.require("promtool");
     try (Volunteer v = Volunteer.forToolchain("x86_64").withStats().start()) {
       runJobs(v.host(",lzo"));
       String metrics = get(v.daemon.statsPort(), "/metrics");
       Path file = Files.writeString(work.resolve("metrics.txt"), metrics);
-      Tools.Run check =
-          Tools.run(work, Map.of(), 60, List.of("sh", "-c", "promtool check metrics < " + file));
+      Peers.Run check =
+          Peers.run(work, Map.of(), 60, List.of("sh", "-c", "promtool check metrics < " + file));
       assertEquals(0, check.exit(), check.out() + check.err());
       assertTrue(metrics.contains("crossfarm_jobs_total{result=\"COMPILE_OK\"} 3\n"), metrics);
       assertTrue(metrics.contains("crossfarm_jobs_total{result=\"COMPILE_ERROR\"} 1\n"), metrics);
@@ -138,7 +140,7 @@ class StatsIT {
 
   @Test
   void theDashboardShowsARunningJobInHeadlessChromium() throws Exception {
-    Tools.require("chromium");
+    Peers.require("chromium");
     try (Volunteer v = Volunteer.forToolchain("x86_64").withStats().start()) {
       StringBuilder heavy = new StringBuilder();
       for (int i = 0; i < 2500; i++) {
@@ -149,7 +151,7 @@ class StatsIT {
             .append(i)
             .append(";return s;}\n");
       }
-      CompletableFuture<RawClient.Reply> job =
+      CompletableFuture<ClientWire.Reply> job =
           CompletableFuture.supplyAsync(
               () -> {
                 try {
@@ -185,7 +187,7 @@ class StatsIT {
               "--virtual-time-budget=3000");
       List<String> dump = new ArrayList<>(chromium);
       dump.addAll(List.of("--dump-dom", url));
-      String dom = Tools.run(work, Map.of(), 120, dump).ok("chromium --dump-dom").out();
+      String dom = Peers.run(work, Map.of(), 120, dump).ok("chromium --dump-dom").out();
       assertTrue(dom.contains("dashboard_probe.c"), "the running job is listed");
       assertTrue(dom.contains("class=\"phase COMPILE\""), "in its compile phase");
       assertTrue(dom.contains("x86_64</h1>"), "the script named the volunteer");
@@ -193,7 +195,7 @@ class StatsIT {
       Path shot = Path.of("target", "dashboard.png").toAbsolutePath();
       List<String> screenshot = new ArrayList<>(chromium);
       screenshot.addAll(List.of("--screenshot=" + shot, url));
-      Tools.run(work, Map.of(), 120, screenshot).ok("chromium --screenshot");
+      Peers.run(work, Map.of(), 120, screenshot).ok("chromium --screenshot");
       assertTrue(Files.size(shot) > 10_000, "a screenshot kept at " + shot);
       assertEquals(0, job.get().status());
     }

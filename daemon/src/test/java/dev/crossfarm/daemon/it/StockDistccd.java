@@ -1,5 +1,6 @@
 package dev.crossfarm.daemon.it;
 
+import dev.crossfarm.harness.Peers;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -28,7 +29,7 @@ final class StockDistccd implements AutoCloseable {
    */
   static StockDistccd start(Path workDir, List<String> env, String... extraOptions)
       throws Exception {
-    Tools.require("distccd");
+    Peers.require("distccd");
     int port = freePort();
     Path logs = Files.createDirectories(workDir.resolve("stock-logs"));
     Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxrwxrwx"));

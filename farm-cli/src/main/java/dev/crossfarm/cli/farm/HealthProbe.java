@@ -2,7 +2,7 @@ package dev.crossfarm.cli.farm;
 
 import dev.crossfarm.daemon.job.JobRefusedException;
 import dev.crossfarm.daemon.job.ObjectCheck;
-import dev.crossfarm.daemon.protocol.Lzo;
+import dev.crossfarm.daemon.protocol.ClientWire;
 import dev.crossfarm.daemon.protocol.ProtocolReader;
 import dev.crossfarm.daemon.protocol.ProtocolWriter;
 import dev.crossfarm.toolchain.Toolchain;
@@ -35,22 +35,16 @@ public final class HealthProbe {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
       s.setSoTimeout((int) timeout.toMillis());
-      ProtocolWriter out = new ProtocolWriter(new BufferedOutputStream(s.getOutputStream()));
-      List<String> argv =
-          List.of("gcc", "-O2", "-c", "crossfarm_probe.c", "-o", "crossfarm_probe.o");
-      out.writeToken("DIST", 2);
-      out.writeToken("ARGC", argv.size());
-      for (String a : argv) {
-        out.writeString("ARGV", a);
-      }
-      out.writeItem("DOTI", SOURCE.getBytes(StandardCharsets.US_ASCII), true);
-      out.flush();
-      ProtocolReader in = new ProtocolReader(s.getInputStream());
-      in.readParameter("DONE");
-      long status = in.readParameter("STAT");
-      String err = new String(body(in, "SERR"), StandardCharsets.UTF_8).trim();
-      body(in, "SOUT");
-      byte[] object = body(in, "DOTO");
+      ClientWire.writePlain(
+          new ProtocolWriter(new BufferedOutputStream(s.getOutputStream())),
+          2,
+          List.of("gcc", "-O2", "-c", "crossfarm_probe.c", "-o", "crossfarm_probe.o"),
+          SOURCE.getBytes(StandardCharsets.US_ASCII));
+      ClientWire.Reply reply =
+          ClientWire.readReply(new ProtocolReader(s.getInputStream()), 64L << 20);
+      int status = reply.status();
+      String err = reply.stderrText().trim();
+      byte[] object = reply.object();
       if (status != 0) {
         return new Result(
             false, "a test compile failed (status " + status + "): " + err, elapsed(start));
@@ -113,12 +107,6 @@ public final class HealthProbe {
       }
     } while (System.nanoTime() < deadline);
     return last;
-  }
-
-  private static byte[] body(ProtocolReader in, String token) throws IOException {
-    int n = (int) in.readParameter(token);
-    byte[] raw = in.readBody(n);
-    return n == 0 ? raw : Lzo.decompress(raw, n, 64L << 20);
   }
 
   private static long elapsed(long start) {

@@ -1,0 +1,76 @@
+package dev.crossfarm.daemon.run;
+
+import dev.crossfarm.daemon.ExitCode;
+import dev.crossfarm.daemon.job.InstalledToolchain;
+import dev.crossfarm.daemon.protocol.RequestLimits;
+import dev.crossfarm.daemon.server.AccessList;
+import dev.crossfarm.daemon.server.DaemonConfig;
+import dev.crossfarm.toolchain.Toolchain;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Stock's options resolved into the daemon's configuration, each bad one refused by name. */
+final class ConfigFromOptions {
+
+  private ConfigFromOptions() {}
+
+  static DaemonConfig of(VolunteerOptions o, InstalledToolchain installed) {
+    try {
+      int compilePort = o.port() != null ? o.port() : installed.toolchain().port();
+      return new DaemonConfig(
+          installed,
+          listenAddress(o.listen()),
+          compilePort,
+          AccessList.parse(networks(o)),
+          o.jobs() != null ? o.jobs() : Runtime.getRuntime().availableProcessors() + 2,
+          o.nice(),
+          Duration.ofSeconds(o.jobLifetime()),
+          Duration.ofSeconds(o.ioTimeout()),
+          o.maxConnections(),
+          new RequestLimits(o.maxArgs(), o.maxArgLength(), (long) o.maxSourceMb() << 20),
+          jobRoot(o.jobDir(), installed.toolchain()),
+          o.stats()
+              ? (o.statsPort() != null ? o.statsPort() : Toolchain.statsPortOf(compilePort))
+              : null,
+          ServiceLogin.of(o));
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(ExitCode.BAD_ARGUMENTS, e.getMessage());
+    }
+  }
+
+  /** --allow and --allow-private; loopback alone when neither is given. */
+  static List<String> networks(VolunteerOptions o) {
+    List<String> networks = new ArrayList<>(o.allow());
+    if (o.allowPrivate()) {
+      networks.addAll(AccessList.PRIVATE);
+    }
+    if (networks.isEmpty()) {
+      networks.addAll(AccessList.LOOPBACK);
+    }
+    return networks;
+  }
+
+  /** A directory of this process's own, so two volunteers never share job directories. */
+  private static Path jobRoot(Path jobDir, Toolchain toolchain) {
+    return (jobDir != null ? jobDir : Path.of(System.getProperty("java.io.tmpdir")))
+        .resolve("crossfarm-" + toolchain.name() + "-" + ProcessHandle.current().pid());
+  }
+
+  private static InetAddress listenAddress(String listen) {
+    if (listen == null) {
+      return null;
+    }
+    if (!listen.matches("[0-9A-Fa-f:.]+")) {
+      throw new IllegalArgumentException("--listen takes an IP address, not '" + listen + "'");
+    }
+    try {
+      return InetAddress.getByName(listen);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--listen: '" + listen + "' is not an IP address");
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.crossfarm.daemon.run;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A volunteer's settings as stock distccd's options give them, before any is checked or resolved:
+ * what {@code farm daemon} parses and {@link VolunteerProcess} runs. Nulls mean "not given".
+ *
+ * @param toolchain the target's name or alias
+ * @param port the compile port, or null for the target's
+ * @param listen the address to listen on, or null for every address
+ * @param allow client networks; with none and no {@code allowPrivate}, loopback only
+ * @param jobs compile slots, or null for the CPU cores + 2 (stock's default)
+ * @param lifetime seconds before the daemon stops by itself; 0 for never
+ * @param maxSourceMb largest preprocessed source, in MB
+ * @param logLevel a stock level name, or null for notice (warning with --inetd and no log file)
+ * @param statsPort the stats page's port, or null for the compile port + 1000
+ * @param keytab the service's keytab for --auth, or null for $KRB5_KTNAME or /etc/krb5.keytab
+ */
+public record VolunteerOptions(
+    String toolchain,
+    Integer port,
+    String listen,
+    List<String> allow,
+    boolean allowPrivate,
+    Integer jobs,
+    int nice,
+    long jobLifetime,
+    long lifetime,
+    long ioTimeout,
+    int maxConnections,
+    int maxArgs,
+    int maxArgLength,
+    int maxSourceMb,
+    Path jobDir,
+    Path logFile,
+    String logLevel,
+    boolean logStderr,
+    boolean verbose,
+    Path pidFile,
+    boolean stats,
+    Integer statsPort,
+    boolean inetd,
+    boolean auth,
+    Path keytab,
+    Path whitelist,
+    Path blacklist,
+    boolean zeroconf) {
+
+  public VolunteerOptions {
+    allow = List.copyOf(allow);
+  }
+}
