@@ -176,6 +176,16 @@ final class DaemonCommand implements Callable<Integer> {
   Integer statsPort;
 
   @Option(
+      names = "--stats-allow",
+      paramLabel = "IP[/BITS]",
+      arity = "1..*",
+      description = {
+        "Let these addresses or networks read the statistics page too (repeatable), e.g. a",
+        "Prometheus server: they may not compile. Others outside --allow get 403 and no data."
+      })
+  List<String> statsAllow = new ArrayList<>();
+
+  @Option(
       names = "--no-detach",
       description = "Accepted for stock compatibility: this daemon always stays in the foreground.")
   boolean noDetach;
@@ -265,6 +275,7 @@ final class DaemonCommand implements Callable<Integer> {
             pidFile,
             stats,
             statsPort,
+            statsAllow,
             inetd,
             auth,
             keytab,

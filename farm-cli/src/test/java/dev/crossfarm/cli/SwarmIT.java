@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.cli.docker.Engine;
+import dev.crossfarm.cli.farm.NativeFarm;
 import dev.crossfarm.harness.Peers;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A single-node swarm on this machine's engine ({@code docker swarm init --advertise-addr
  * 127.0.0.1}): {@code farm node label} and {@code farm up --swarm aarch64} converge, the stock
  * client builds lua through 127.0.0.1:3636 with local fallback off and aarch64 objects identical to
- * a local cross compile, {@code farm hosts} and {@code status} show the node, and {@code farm down
- * --swarm} leaves no service, label or registry behind (and the swarm as it was).
+ * a local cross compile, {@code farm hosts} and {@code status} show the node, the service runs its
+ * image pinned by digest from a registry nobody else can write (an image pushed under the tag by
+ * hand is never run; a digest that cannot be pulled shows in {@code farm status}), and {@code farm
+ * down --swarm} leaves no service, label or registry behind (and the swarm as it was).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -97,6 +100,170 @@ class SwarmIT {
 
   @Test
   @Order(3)
+  void theServiceRunsTheImageFarmPushedPinnedByDigestFromTheReadOnlyRegistry() {
+    String image = serviceImage();
+    assertTrue(
+        image.matches("127\\.0\\.0\\.1:5000/crossfarm/volunteer-aarch64:[^@]+@sha256:[0-9a-f]{64}"),
+        image);
+    String manifests = "http://127.0.0.1:5000/v2/crossfarm/volunteer-aarch64/";
+    // the nodes' registry serves the pinned manifest, and refuses anonymous writes and deletes
+    assertEquals("200", http("GET", manifests + "manifests/" + digest(image)));
+    assertEquals("405", http("POST", manifests + "blobs/uploads/"));
+    assertEquals("405", http("DELETE", manifests + "manifests/" + digest(image)));
+    // farm's own writer listens on loopback only, and the store is farm's user's alone
+    String listening = Cli.run(work, "ss", "-Hltn", "sport = :5001").ok("ss").out().trim();
+    assertTrue(
+        !listening.isEmpty()
+            && listening.lines().allMatch(l -> l.split("\\s+")[3].equals("127.0.0.1:5001")),
+        listening);
+    String mode =
+        Cli.run(
+                work,
+                "stat",
+                "-c",
+                "%a",
+                NativeFarm.defaultStateDir().resolve("registry").toString())
+            .ok("stat")
+            .out()
+            .trim();
+    assertEquals("700", mode);
+  }
+
+  @Test
+  @Order(4)
+  void anImagePushedByHandUnderThePinnedTagIsNeverRun() throws Exception {
+    String image = serviceImage();
+    String tag =
+        image.substring(0, image.indexOf('@')).replace("127.0.0.1:5000/", "127.0.0.1:5001/");
+    String pinnedId = runningImageId();
+    // someone moves the tag to another image (here through farm's own writer, the only way in)
+    String impostor =
+        Cli.run(work, "docker", "images", "-q", "crossfarm/base")
+            .ok("images")
+            .out()
+            .lines()
+            .findFirst()
+            .orElseThrow();
+    Cli.run(work, "docker", "tag", impostor, tag).ok("tag the impostor");
+    Cli.run(work, "docker", "push", tag).ok("push the impostor under the tag");
+    Cli.run(work, "docker", "rmi", tag).ok("untag");
+    // the task restarts (a crash does the same): the node pulls by digest, not by tag
+    String container = runningContainer();
+    Cli.run(work, "docker", "kill", container).ok("kill the volunteer");
+    String restarted = null;
+    for (int i = 0; i < 120 && (restarted == null || restarted.equals(container)); i++) {
+      Thread.sleep(500);
+      restarted = runningContainerOrNull();
+    }
+    assertTrue(restarted != null && !restarted.equals(container), "the task was restarted");
+    assertEquals(pinnedId, runningImageId(), "the restarted task runs the pinned image");
+  }
+
+  @Test
+  @Order(5)
+  void aNodeThatCannotPullThePinnedImageShowsWhyInStatus() throws Exception {
+    String image = serviceImage();
+    String missing = image.substring(0, image.indexOf('@')) + "@sha256:" + "0".repeat(64);
+    Cli.run(work, "docker", "service", "update", "--detach", "--image", missing, service())
+        .ok("point the service at a digest the registry does not have");
+    String status = "";
+    for (int i = 0; i < 120 && !status.contains("sha256:0000"); i++) {
+      Thread.sleep(500);
+      status = Cli.farm(work, Map.of(), "status").out();
+    }
+    assertTrue(status.contains("sha256:0000") && !status.contains("healthy"), status);
+    Cli.run(work, "docker", "service", "rollback", "--detach", service()).ok("rollback");
+    for (int i = 0; i < 120 && !status.contains("healthy"); i++) {
+      Thread.sleep(500);
+      status = Cli.farm(work, Map.of(), "status").out();
+    }
+    assertTrue(status.contains("healthy"), status);
+  }
+
+  private String service() {
+    return Cli.run(
+            work,
+            "docker",
+            "service",
+            "ls",
+            "--filter",
+            "name=crossfarm-aarch64",
+            "--format",
+            "{{.Name}}")
+        .ok("service ls")
+        .out()
+        .trim();
+  }
+
+  private String serviceImage() {
+    return Cli.run(
+            work,
+            "docker",
+            "service",
+            "inspect",
+            service(),
+            "--format",
+            "{{.Spec.TaskTemplate.ContainerSpec.Image}}")
+        .ok("service inspect")
+        .out()
+        .trim();
+  }
+
+  private static String digest(String image) {
+    return image.substring(image.indexOf('@') + 1);
+  }
+
+  private String runningContainerOrNull() {
+    String id =
+        Cli.run(
+                work,
+                "docker",
+                "ps",
+                "-q",
+                "--filter",
+                "label=com.docker.swarm.service.name=" + service(),
+                "--filter",
+                "status=running")
+            .ok("docker ps")
+            .out()
+            .trim();
+    return id.isEmpty() ? null : id;
+  }
+
+  private String runningContainer() {
+    String id = runningContainerOrNull();
+    assertTrue(id != null, "a running task");
+    return id;
+  }
+
+  private String runningImageId() {
+    return Cli.run(work, "docker", "inspect", runningContainer(), "--format", "{{.Image}}")
+        .ok("inspect")
+        .out()
+        .trim();
+  }
+
+  /** The HTTP status of an anonymous request, as anyone on the network could send it. */
+  private String http(String method, String url) {
+    return Cli.run(
+            work,
+            "curl",
+            "-s",
+            "-m",
+            "10",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-X",
+            method,
+            url)
+        .out()
+        .trim();
+  }
+
+  @Test
+  @Order(6)
   void aTargetIsRefusedOnANodeThatCannotRunIt() {
     // this node is x86_64, which hosts every target: the refusal is for an unknown target name
     Peers.Run bad = Cli.farm(work, Map.of(), "node", "label", node, "--targets", "sparc");
@@ -104,7 +271,7 @@ class SwarmIT {
   }
 
   @Test
-  @Order(4)
+  @Order(7)
   void downLeavesNoServiceLabelOrRegistryAndTheSwarmAsItWas() {
     Cli.farm(work, Map.of(), "down", "--swarm").ok("farm down --swarm");
     assertEquals("", Cli.run(work, "docker", "service", "ls", "-q").ok("service ls").out().trim());
@@ -119,8 +286,10 @@ class SwarmIT {
             .ok("info")
             .out()
             .trim());
-    assertTrue(
-        Cli.run(work, "sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/5000").exit() != 0,
-        "the private registry is stopped");
+    for (int port : List.of(5000, 5001)) {
+      assertTrue(
+          Cli.run(work, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port).exit() != 0,
+          "the private registry is stopped on " + port);
+    }
   }
 }

@@ -36,6 +36,7 @@ final class ConfigFromOptions {
           o.stats()
               ? (o.statsPort() != null ? o.statsPort() : Toolchain.statsPortOf(compilePort))
               : null,
+          AccessList.parse(o.statsAllow()),
           ServiceLogin.of(o));
     } catch (IllegalArgumentException e) {
       throw new StartupException(ExitCode.BAD_ARGUMENTS, e.getMessage());

@@ -16,6 +16,7 @@ import java.util.List;
  * @param maxSourceMb largest preprocessed source, in MB
  * @param logLevel a stock level name, or null for notice (warning with --inetd and no log file)
  * @param statsPort the stats page's port, or null for the compile port + 1000
+ * @param statsAllow networks that may read the stats page besides {@code allow}, never compile
  * @param keytab the service's keytab for --auth, or null for $KRB5_KTNAME or /etc/krb5.keytab
  */
 public record VolunteerOptions(
@@ -41,6 +42,7 @@ public record VolunteerOptions(
     Path pidFile,
     boolean stats,
     Integer statsPort,
+    List<String> statsAllow,
     boolean inetd,
     boolean auth,
     Path keytab,
@@ -50,5 +52,6 @@ public record VolunteerOptions(
 
   public VolunteerOptions {
     allow = List.copyOf(allow);
+    statsAllow = List.copyOf(statsAllow);
   }
 }

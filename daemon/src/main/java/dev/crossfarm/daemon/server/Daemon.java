@@ -79,6 +79,7 @@ public final class Daemon implements AutoCloseable {
     if (config.statsPort() != null) {
       stats =
           new StatsServer(
+              address -> config.allow().permits(address) || config.statsAllow().permits(address),
               new VolunteerStatus(
                   config,
                   server.getLocalPort(),

@@ -6,6 +6,7 @@ import dev.crossfarm.daemon.protocol.RequestLimits;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything a volunteer needs to run, decided before it starts (the CLI builds it from stock
@@ -21,6 +22,8 @@ import java.time.Duration;
  *     at once
  * @param jobRoot directory under which each job gets its own directory
  * @param statsPort port of the stats page ({@code --stats}), or null for none; 0 for any
+ * @param statsAllow who may read the stats page besides {@code allow} ({@code --stats-allow}):
+ *     monitoring hosts that must not compile
  * @param auth the {@code --auth} login every client must pass first, or null for none
  */
 public record DaemonConfig(
@@ -36,9 +39,11 @@ public record DaemonConfig(
     RequestLimits limits,
     Path jobRoot,
     Integer statsPort,
+    AccessList statsAllow,
     GssAuthenticator auth) {
 
   public DaemonConfig {
+    statsAllow = statsAllow == null ? AccessList.parse(List.of()) : statsAllow;
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port must be 1-65535, not " + port);
     }

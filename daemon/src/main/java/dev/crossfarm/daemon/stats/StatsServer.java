@@ -3,6 +3,7 @@ package dev.crossfarm.daemon.stats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -11,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,11 @@ public final class StatsServer implements AutoCloseable {
   private static final int READ_TIMEOUT_MILLIS = 1000;
 
   private final VolunteerStatus status;
+
+  /**
+   * Who may read the page: the compile allow-list and --stats-allow, as stock's dcc_check_client.
+   */
+  private final Predicate<InetAddress> admits;
 
   /**
    * A thread per connection, up to 64 at once and no queue: a real request never waits behind
@@ -56,7 +63,8 @@ public final class StatsServer implements AutoCloseable {
     return p;
   }
 
-  public StatsServer(VolunteerStatus status) {
+  public StatsServer(Predicate<InetAddress> admits, VolunteerStatus status) {
+    this.admits = admits;
     this.status = status;
   }
 
@@ -94,6 +102,18 @@ public final class StatsServer implements AutoCloseable {
     try (s) {
       s.setSoTimeout(READ_TIMEOUT_MILLIS);
       String path = requestPath(s.getInputStream());
+      if (!admits.test(s.getInetAddress())) {
+        String who = s.getInetAddress().getHostAddress();
+        log.warn("{}: not on the allow-list or --stats-allow; stats refused", who);
+        respond(
+            s,
+            "403 Forbidden",
+            "text/plain",
+            who
+                + " may not read this volunteer's statistics; its owner can add it with"
+                + " --stats-allow\n");
+        return;
+      }
       String type = "text/plain";
       String body;
       switch (path) {
@@ -111,20 +131,27 @@ public final class StatsServer implements AutoCloseable {
         }
         default -> body = status.stockText();
       }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      OutputStream out = s.getOutputStream();
-      out.write(
-          ("HTTP/1.0 200 OK\r\nContent-Type: "
-                  + type
-                  + "\r\nContent-Length: "
-                  + bytes.length
-                  + "\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.write(bytes);
-      out.flush();
+      respond(s, "200 OK", type, body);
     } catch (IOException e) {
       log.debug("stats request failed: {}", e.getMessage());
     }
+  }
+
+  private static void respond(Socket s, String status, String type, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    OutputStream out = s.getOutputStream();
+    out.write(
+        ("HTTP/1.0 "
+                + status
+                + "\r\nContent-Type: "
+                + type
+                + "\r\nContent-Length: "
+                + bytes.length
+                + "\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.write(bytes);
+    out.flush();
   }
 
   /**

@@ -45,7 +45,7 @@ class AllowListIT {
   @BeforeAll
   void createNamespace(@TempDir Path work) {
     this.work = work;
-    Peers.require("ip", "distcc");
+    Peers.require("ip", "distcc", "curl");
     ip("netns", "add", ns);
     ip("link", "add", hostIf, "type", "veth", "peer", "name", "eth-client");
     ip("link", "set", "eth-client", "netns", ns);
@@ -83,6 +83,51 @@ class AllowListIT {
       assertNotEquals(0, run.exit());
       assertTrue(run.err().contains("Connection refused"), run.err());
       assertTrue(v.summaries().isEmpty(), "nothing reached the volunteer");
+    }
+  }
+
+  @ParameterizedTest(name = "allow {0}, stats-allow {1}: stats={2}")
+  @CsvSource({
+    CLIENT_V4 + "/32, '', 200",
+    "127.0.0.1, '', 403",
+    "127.0.0.1, " + CLIENT_V4 + "/32, 200",
+    "127.0.0.1, 10.231.7.3/32, 403"
+  })
+  void theStatsPortFollowsTheAllowListAndStatsAllow(String allow, String statsAllow, int status)
+      throws Exception {
+    try (Volunteer v =
+        Volunteer.forToolchain("x86_64")
+            .listen(HOST_V4)
+            .allow(List.of(allow))
+            .statsAllow(statsAllow.isEmpty() ? List.of() : List.of(statsAllow))
+            .withStats()
+            .start()) {
+      for (String path : List.of("/", "/metrics", "/status.json", "/dashboard")) {
+        String url = "http://" + HOST_V4 + ":" + v.daemon.statsPort() + path;
+        Peers.Run got = inNs("curl", "-s", "-m", "10", "-w", "\n%{http_code}", url);
+        String[] lines = got.out().split("\n");
+        assertEquals(Integer.toString(status), lines[lines.length - 1], path + ": " + got.out());
+        if (status == 403) {
+          assertTrue(got.out().contains("--stats-allow"), path + ": says why: " + got.out());
+          assertFalse(
+              got.out().contains("crossfarm_")
+                  || got.out().contains("dcc_")
+                  || got.out().contains("slots"),
+              path + ": no data for a refused address: " + got.out());
+        }
+      }
+      // --stats-allow opens the statistics, never the compile port
+      if (!statsAllow.isEmpty()) {
+        Path dir = Files.createDirectories(work.resolve("s-" + System.nanoTime()));
+        Files.writeString(dir.resolve("a.c"), "int a(int x){return x+1;}\n");
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env"));
+        Peers.distccEnv(HOST_V4 + ":" + v.port() + "/2,lzo", work.resolve("dcc"))
+            .forEach((k, val) -> cmd.add(k + "=" + val));
+        cmd.addAll(List.of("distcc", "gcc", "-c", "a.c", "-o", "a.o"));
+        Peers.Run run = Peers.run(dir, Map.of(), 60, cmd);
+        assertNotEquals(0, run.exit());
+        assertTrue(run.err().contains("access denied"), run.err());
+      }
     }
   }
 

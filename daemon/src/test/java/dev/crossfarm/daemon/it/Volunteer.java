@@ -56,6 +56,7 @@ final class Volunteer implements AutoCloseable {
     private RequestLimits limits = RequestLimits.DEFAULT;
     private Path jobParent;
     private Integer statsPort;
+    private List<String> statsAllow = List.of();
     private GssAuthenticator auth;
 
     Builder(String toolchain) {
@@ -97,6 +98,11 @@ final class Volunteer implements AutoCloseable {
       return this;
     }
 
+    Builder statsAllow(List<String> networks) {
+      this.statsAllow = networks;
+      return this;
+    }
+
     Builder auth(GssAuthenticator login) {
       this.auth = login;
       return this;
@@ -128,6 +134,7 @@ final class Volunteer implements AutoCloseable {
                   limits,
                   root,
                   statsPort,
+                  AccessList.parse(statsAllow),
                   auth),
               catalog,
               sink::add);

@@ -47,6 +47,7 @@ public record FarmConfig(
         first(own.port(), defaults.port()),
         first(own.listen(), defaults.listen()),
         first(own.allow(), defaults.allow()),
+        first(own.statsAllow(), defaults.statsAllow()),
         first(own.jobs(), defaults.jobs()),
         first(own.memory(), defaults.memory()),
         first(own.cpus(), defaults.cpus()),

@@ -9,6 +9,8 @@ import java.util.List;
  * @param port host port (default: the target's, 3632 / 3635 / 3636)
  * @param listen host address the port is published on (default: every address)
  * @param allow client networks (default: private networks and loopback)
+ * @param statsAllow networks that may read the stats port besides {@code allow}, e.g. a Prometheus
+ *     server's (default: none)
  * @param jobs compile slots (default: this machine's cores)
  * @param memory container memory limit, e.g. {@code 4g} (default: none)
  * @param cpus container CPU limit, e.g. {@code 2.5} (default: none)
@@ -19,6 +21,7 @@ public record TargetConfig(
     Integer port,
     String listen,
     List<String> allow,
+    @JsonProperty("stats-allow") List<String> statsAllow,
     Integer jobs,
     String memory,
     Double cpus,
@@ -27,10 +30,11 @@ public record TargetConfig(
     Boolean zeroconf) {
 
   public static final TargetConfig DEFAULTS =
-      new TargetConfig(null, null, null, null, null, null, null, null, null);
+      new TargetConfig(null, null, null, null, null, null, null, null, null, null);
 
   public TargetConfig {
     allow = allow == null ? null : List.copyOf(allow);
+    statsAllow = statsAllow == null ? null : List.copyOf(statsAllow);
     if (port != null && (port < 1 || port > 65535)) {
       throw new IllegalArgumentException("port must be 1-65535, not " + port);
     }

@@ -18,6 +18,7 @@ import java.util.Map;
  * a running volunteer still matches.
  *
  * @param allow client networks; empty means stock's {@code --allow-private}
+ * @param statsAllow networks that may read the stats port besides {@code allow}
  * @param jobs compile slots: farm.yaml's {@code jobs}, else the cores of the machine it runs on
  * @param memoryBytes container memory limit, or null
  * @param cpus container CPU limit, or null
@@ -29,6 +30,7 @@ public record VolunteerSpec(
     int port,
     String listen,
     List<String> allow,
+    List<String> statsAllow,
     int jobs,
     Long memoryBytes,
     Double cpus,
@@ -49,6 +51,7 @@ public record VolunteerSpec(
         t.port() != null ? t.port() : toolchain.port(),
         t.listen(),
         t.allow() == null ? List.of() : t.allow(),
+        t.statsAllow() == null ? List.of() : t.statsAllow(),
         t.jobs() != null ? t.jobs() : hostCores,
         t.memoryBytes(),
         t.cpus(),
@@ -60,7 +63,17 @@ public record VolunteerSpec(
   /** The same volunteer, announced over mDNS. */
   public VolunteerSpec withZeroconf() {
     return new VolunteerSpec(
-        toolchain, port, listen, allow, jobs, memoryBytes, cpus, jobLifetime, auth, true);
+        toolchain,
+        port,
+        listen,
+        allow,
+        statsAllow,
+        jobs,
+        memoryBytes,
+        cpus,
+        jobLifetime,
+        auth,
+        true);
   }
 
   public String target() {
@@ -136,6 +149,9 @@ public record VolunteerSpec(
     args.addAll(List.of("--job-lifetime", Integer.toString(jobLifetime)));
     args.addAll(
         List.of("--stats", "--stats-port", Integer.toString(Toolchain.statsPortOf(daemonPort))));
+    for (String a : statsAllow) {
+      args.addAll(List.of("--stats-allow", a));
+    }
     args.addAll(List.of("--job-dir", jobDir));
     return args;
   }
@@ -152,6 +168,8 @@ public record VolunteerSpec(
             + listen
             + "|"
             + allow
+            + "|"
+            + statsAllow
             + "|"
             + jobs
             + "|"

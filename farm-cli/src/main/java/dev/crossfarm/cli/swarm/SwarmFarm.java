@@ -281,13 +281,7 @@ public final class SwarmFarm {
           port = p.getPublishedPort();
         }
       }
-      for (Task t :
-          engine
-              .client()
-              .listTasksCmd()
-              .withServiceFilter(s.getId())
-              .withStateFilter(TaskState.RUNNING)
-              .exec()) {
+      for (Task t : latestTaskPerNode(s)) {
         SwarmNode node = nodes.get(t.getNodeId());
         if (node == null) {
           continue;
@@ -308,11 +302,7 @@ public final class SwarmFarm {
                 port,
                 statsPort,
                 jobs > 0 ? jobs : Math.max(1, cores),
-                // STARTING: up, its health check not yet run (farm's own probe tells)
-                t.getStatus().getState() == TaskState.RUNNING
-                        || t.getStatus().getState() == TaskState.STARTING
-                    ? "running"
-                    : t.getStatus().getState().name().toLowerCase(Locale.ROOT),
+                taskState(t),
                 auth,
                 false));
       }
@@ -321,7 +311,42 @@ public final class SwarmFarm {
     return all;
   }
 
-  private String compilerVersion(String image) {
+  /**
+   * Each node's newest task of {@code service}: the running one, or the last that failed to start
+   * (a rejected pull, say), so that a node which does not run its volunteer shows why.
+   */
+  private List<Task> latestTaskPerNode(Service service) {
+    Map<String, Task> newest = new HashMap<>();
+    for (Task t : engine.client().listTasksCmd().withServiceFilter(service.getId()).exec()) {
+      if (t.getNodeId() == null) {
+        continue;
+      }
+      newest.merge(
+          t.getNodeId(),
+          t,
+          (a, b) -> a.getVersion().getIndex() >= b.getVersion().getIndex() ? a : b);
+    }
+    return List.copyOf(newest.values());
+  }
+
+  /** "running", or the task's state with the engine's reason (e.g. a pull that failed). */
+  static String taskState(Task t) {
+    TaskState state = t.getStatus().getState();
+    // STARTING: up, its health check not yet run (farm's own probe tells)
+    if (state == TaskState.RUNNING || state == TaskState.STARTING) {
+      return "running";
+    }
+    String err = t.getStatus().getErr();
+    return state.name().toLowerCase(Locale.ROOT) + (err == null || err.isBlank() ? "" : ": " + err);
+  }
+
+  /**
+   * The compiler version the image was built with, from its labels on this machine: services name
+   * it by the registry's pinned reference, which is found here by its local name.
+   */
+  private String compilerVersion(String pinned) {
+    String image = pinned.replaceFirst("@sha256:[0-9a-f]+$", "");
+    image = image.substring(image.indexOf('/') + 1);
     try {
       Map<String, String> labels =
           engine.client().inspectImageCmd(image).exec().getConfig().getLabels();

@@ -24,6 +24,7 @@ class ContainerPlanTest {
               3700,
               "127.0.0.1",
               List.of("10.0.0.0/8"),
+              List.of("192.168.5.7/32"),
               3,
               1L << 30,
               1.5,
@@ -39,6 +40,16 @@ class ContainerPlanTest {
     assertEquals(3700, plan.ports().get(0).hostPort());
     assertEquals(4636, plan.ports().get(1).containerPort());
     assertEquals(4700, plan.ports().get(1).hostPort());
+  }
+
+  @Test
+  void theVolunteerGetsItsStatsAllowListNextToItsCompileAllowList() {
+    List<String> args = plan.arguments();
+    int allow = args.indexOf("--allow");
+    int statsAllow = args.indexOf("--stats-allow");
+    assertEquals("10.0.0.0/8", args.get(allow + 1));
+    assertEquals("192.168.5.7/32", args.get(statsAllow + 1));
+    assertEquals(1, args.stream().filter("--stats-allow"::equals).count(), args.toString());
   }
 
   @Test
