@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.cli.docker.Engine;
+import dev.crossfarm.harness.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -55,22 +57,7 @@ class TrixieImageIT {
     Cli.farm(work, Map.of(), "image", "build", "aarch64", "--config", config.toString())
         .ok("farm image build aarch64 (trixie)");
     String image = "crossfarm/volunteer-aarch64:" + Farm.version();
-    String version =
-        Cli.run(
-                work,
-                Map.of(),
-                120,
-                List.of(
-                    "docker",
-                    "run",
-                    "--rm",
-                    "--entrypoint",
-                    "aarch64-linux-gnu-gcc",
-                    image,
-                    "-dumpfullversion"))
-            .ok("gcc in the trixie image")
-            .out()
-            .trim();
+    String version = gccInImage(image, "-dumpfullversion").out().trim();
     assertTrue(version.startsWith("14."), version);
 
     Cli.farm(work, Map.of(), "up", "aarch64", "--config", config.toString()).ok("farm up (trixie)");
@@ -87,10 +74,14 @@ class TrixieImageIT {
     String file = Cli.run(work, "file", "f.o").ok("file").out();
     assertTrue(file.contains("ARM aarch64"), file);
     // the same compile inside the image: the volunteer used trixie's compiler, not the host's
-    Cli.run(
-            work,
-            Map.of(),
-            120,
+    gccInImage(image, "-O2", "-c", "f.c", "-o", "inside.o");
+    assertEquals(-1, Files.mismatch(work.resolve("f.o"), work.resolve("inside.o")));
+  }
+
+  /** The image's own aarch64 gcc, run in the work directory (mounted at /w). */
+  private Peers.Run gccInImage(String image, String... args) {
+    List<String> cmd =
+        new ArrayList<>(
             List.of(
                 "docker",
                 "run",
@@ -103,13 +94,9 @@ class TrixieImageIT {
                 "/w",
                 "--entrypoint",
                 "aarch64-linux-gnu-gcc",
-                image,
-                "-O2",
-                "-c",
-                "f.c",
-                "-o",
-                "inside.o"))
-        .ok("the compile inside the image");
-    assertEquals(-1, Files.mismatch(work.resolve("f.o"), work.resolve("inside.o")));
+                image));
+    cmd.addAll(List.of(args));
+    return Cli.run(work, Map.of(), 120, cmd)
+        .ok("gcc in the trixie image " + String.join(" ", args));
   }
 }
