@@ -80,6 +80,7 @@ final class Connection {
   private final ProtocolReader in;
   private final ProtocolWriter out;
   private final RequestReader requests;
+  private final ReplyWriter reply;
 
   Connection(Peer peer, Services services) throws IOException {
     this.peer = peer;
@@ -88,6 +89,7 @@ final class Connection {
     this.in = new ProtocolReader(peer.in());
     this.out = new ProtocolWriter(new BufferedOutputStream(peer.out(), 64 * 1024));
     this.requests = new RequestReader(in, services.config().limits());
+    this.reply = new ReplyWriter(out);
   }
 
   void serve() throws IOException {
@@ -265,14 +267,13 @@ final class Connection {
       log.debug("{}: closed without a request", clientText());
     } else if (outcome instanceof Outcome.Answered a) {
       try {
-        reply()
-            .writeResult(
-                requests.version(),
-                a.waitStatus(),
-                a.stderr(),
-                a.stdout(),
-                a.object(),
-                a.dependencies());
+        reply.writeResult(
+            requests.version(),
+            a.waitStatus(),
+            a.stderr(),
+            a.stdout(),
+            a.object(),
+            a.dependencies());
         summary(
             job, a.waitStatus() == 0 ? Result.COMPILE_OK : Result.COMPILE_ERROR, a.waitStatus(), 0);
       } catch (IOException e) {
@@ -298,20 +299,15 @@ final class Connection {
     }
   }
 
-  private ReplyWriter reply() {
-    return new ReplyWriter(out);
-  }
-
   private void tryRefusal(int exitCode, String message) {
     try {
-      reply()
-          .writeRefusal(
-              requests.version(),
-              exitCode,
-              "crossfarm volunteer ("
-                  + services.config().toolchain().toolchain().name()
-                  + "): "
-                  + message);
+      reply.writeRefusal(
+          requests.version(),
+          exitCode,
+          "crossfarm volunteer ("
+              + services.config().toolchain().toolchain().name()
+              + "): "
+              + message);
     } catch (IOException gone) {
       log.debug("{}: could not send the refusal: {}", clientText(), gone.getMessage());
     }
