@@ -243,6 +243,40 @@ final class DaemonCommand implements Callable<Integer> {
   boolean zeroconf;
 
   @Option(
+      names = "--cache-dir",
+      paramLabel = "DIR",
+      description = {
+        "Keep every successful plain job's result here and answer the same job again from it,",
+        "at once and without a compile slot (default: $XDG_CACHE_HOME/crossfarm/results, or",
+        "~/.cache/crossfarm/results). Volunteers may share one directory. Pump jobs are not cached."
+      })
+  Path cacheDir;
+
+  @Option(
+      names = "--cache-size",
+      paramLabel = "SIZE",
+      defaultValue = "2g",
+      description =
+          "Bound of the files in --cache-dir, with a k, m or g suffix (default: ${DEFAULT-VALUE});"
+              + " the least recently used entries go first.")
+  String cacheSize;
+
+  @Option(names = "--no-cache", description = "Compile every job: no result cache.")
+  boolean noCache;
+
+  @Option(
+      names = "--version-drift",
+      paramLabel = "warn|refuse",
+      defaultValue = "refuse",
+      description = {
+        "What a job preprocessed by another gcc major version than this volunteer's gets (its",
+        "line markers name the client's compiler headers): refuse (default) sends it back with",
+        "both versions named, and the client compiles it locally, as its own gcc would; warn",
+        "compiles it here anyway (the object then differs from a local build) and counts it."
+      })
+  String versionDrift;
+
+  @Option(
       names = "--enable-tcp-insecure",
       description =
           "Accepted for stock compatibility (the SSH client passes it): this volunteer needs no"
@@ -281,7 +315,10 @@ final class DaemonCommand implements Callable<Integer> {
             keytab,
             whitelist,
             blacklist,
-            zeroconf);
+            zeroconf,
+            noCache ? null : cacheDir != null ? cacheDir : VolunteerOptions.defaultCacheDir(),
+            cacheSize,
+            versionDrift);
     try {
       return new VolunteerProcess(options).run();
     } catch (StartupException e) {

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       DownCommand.class,
       StatusCommand.class,
       TopCommand.class,
+      CacheCommand.class,
       LogsCommand.class,
       HostsCommand.class,
       AdvertiseCommand.class,

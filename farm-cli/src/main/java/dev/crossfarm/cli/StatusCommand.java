@@ -1,11 +1,13 @@
 package dev.crossfarm.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossfarm.cli.farm.HealthProbe;
 import dev.crossfarm.cli.farm.StatsPage;
 import dev.crossfarm.cli.farm.Volunteer;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,14 +16,18 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** {@code farm status}: each volunteer's health, port, toolchain, slots and jobs. */
+/**
+ * {@code farm status}: each volunteer's health, port, toolchain, slots, jobs and cache hit rate,
+ * and the clients seen with another gcc major version.
+ */
 @Command(
     name = "status",
     header = "Show each volunteer: health, port, compiler, slots, jobs.",
     mixinStandardHelpOptions = true,
     description = {
       "Show each volunteer: health (a real test compile), port, target and compiler version,",
-      "image, slots, and jobs done and failed (from its stats page)."
+      "image, slots, jobs done and failed, and the result cache's hit rate (from its stats page);",
+      "then the clients each volunteer saw preprocess with another gcc major version (drift)."
     })
 final class StatusCommand implements Callable<Integer> {
 
@@ -49,6 +55,25 @@ final class StatusCommand implements Callable<Integer> {
         });
   }
 
+  /** One line per client a volunteer saw preprocess with another gcc major version. */
+  static List<String> driftedClients(Volunteer v, JsonNode drift) {
+    List<String> lines = new ArrayList<>();
+    String policy = drift.path("policy").asText("refuse");
+    for (JsonNode c : drift.path("clients")) {
+      lines.add(
+          String.format(
+              "  %-8s %-26s client %-15s gcc %d, volunteer gcc %d: %d job(s) %s",
+              v.target(),
+              v.where(),
+              c.path("address").asText(),
+              c.path("major").asInt(),
+              drift.path("volunteerMajor").asInt(),
+              c.path("jobs").asLong(),
+              policy.equals("warn") ? "compiled anyway (--version-drift warn)" : "refused"));
+    }
+    return lines;
+  }
+
   @Override
   public Integer call() {
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
@@ -59,14 +84,16 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
       }
       System.out.printf(
-          "%-8s %-9s %-26s %-6s %-9s %-5s %-6s %-6s %s%n",
-          "TARGET", "HEALTH", "WHERE", "PORT", "GCC", "SLOTS", "DONE", "FAILED", "IMAGE");
+          "%-8s %-9s %-26s %-6s %-9s %-5s %-6s %-6s %-5s %s%n",
+          "TARGET", "HEALTH", "WHERE", "PORT", "GCC", "SLOTS", "DONE", "FAILED", "HITS", "IMAGE");
+      List<String> drifted = new ArrayList<>();
       boolean allHealthy = true;
       for (Volunteer v : volunteers) {
         String health = v.state();
         String version = v.compilerVersion() == null ? "-" : v.compilerVersion();
         String done = "-";
         String failed = "-";
+        String hits = "-";
         if (v.state().equals("running")) {
           HealthProbe.Result r =
               v.auth()
@@ -89,14 +116,33 @@ final class StatusCommand implements Callable<Integer> {
           if (!r.healthy()) {
             System.err.println("farm: " + v.target() + ": " + r.problem());
           }
+          JsonNode s = StatsPage.status(v);
+          if (s != null) {
+            hits = TopCommand.hitRate(s.path("cache"));
+            drifted.addAll(driftedClients(v, s.path("drift")));
+          }
         } else {
           allHealthy = false;
         }
         System.out.printf(
-            "%-8s %-9s %-26s %-6d %-9s %-5d %-6s %-6s %s%n",
-            v.target(), health, v.where(), v.port(), version, v.jobs(), done, failed, v.image());
+            "%-8s %-9s %-26s %-6d %-9s %-5d %-6s %-6s %-5s %s%n",
+            v.target(),
+            health,
+            v.where(),
+            v.port(),
+            version,
+            v.jobs(),
+            done,
+            failed,
+            hits,
+            v.image());
       }
       warnVersionDrift(volunteers);
+      if (!drifted.isEmpty()) {
+        System.out.println();
+        System.out.println("Clients whose gcc is another major version than the volunteer's:");
+        drifted.forEach(System.out::println);
+      }
       ZeroconfReport.print(volunteers, catalog, FarmView.advertiserRunning());
       return allHealthy ? 0 : Farm.FAILURE;
     }

@@ -1,11 +1,9 @@
 package dev.crossfarm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crossfarm.cli.farm.StatsPage;
 import dev.crossfarm.cli.farm.Volunteer;
 import dev.crossfarm.toolchain.ToolchainCatalog;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
@@ -27,8 +25,6 @@ import picocli.CommandLine.Option;
       "Ctrl-C ends it; --once prints one snapshot for scripts."
     })
 final class TopCommand implements Callable<Integer> {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(names = "--once", description = "Print one snapshot and exit.")
   boolean once;
@@ -59,17 +55,26 @@ final class TopCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The cache's hit rate as a percentage, "off" without a cache, "-" before the first lookup. */
+  static String hitRate(JsonNode cache) {
+    if (!cache.path("enabled").asBoolean()) {
+      return "off";
+    }
+    long lookups = cache.path("hits").asLong() + cache.path("misses").asLong();
+    return lookups == 0 ? "-" : Math.round(100.0 * cache.path("hits").asLong() / lookups) + "%";
+  }
+
   static void render(List<Volunteer> volunteers, PrintStream out) {
     out.printf(
         "crossfarm top: %d volunteer(s), %s%n",
         volunteers.size(), LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
     out.printf(
-        "%-30s %-8s %-5s %-7s %-6s %-6s %-6s %s%n",
-        "VOLUNTEER", "TARGET", "STATE", "BUSY", "QUEUED", "DONE", "FAILED", "LOAD");
+        "%-30s %-8s %-5s %-7s %-6s %-6s %-6s %-5s %s%n",
+        "VOLUNTEER", "TARGET", "STATE", "BUSY", "QUEUED", "DONE", "FAILED", "HITS", "LOAD");
     for (Volunteer v : volunteers) {
       // a swarm volunteer is known by its node and the node's address
       String name = v.kind().onThisMachine() ? v.where() + ":" + v.id() : v.where();
-      JsonNode s = v.state().equals("running") ? status(v) : null;
+      JsonNode s = v.state().equals("running") ? StatsPage.status(v) : null;
       if (s == null) {
         out.printf("%-30s %-8s %-5s%n", name, v.target(), "down");
         continue;
@@ -80,7 +85,7 @@ final class TopCommand implements Callable<Integer> {
               + r.path("COMPILE_TIMEOUT").asLong()
               + r.path("OTHER").asLong();
       out.printf(
-          "%-30s %-8s %-5s %-7s %-6d %-6d %-6d %.2f%n",
+          "%-30s %-8s %-5s %-7s %-6d %-6d %-6d %-5s %.2f%n",
           name,
           v.target(),
           "up",
@@ -88,6 +93,7 @@ final class TopCommand implements Callable<Integer> {
           s.path("queued").asInt(),
           r.path("COMPILE_OK").asLong(),
           failed,
+          hitRate(s.path("cache")),
           s.path("load1").asDouble());
       for (JsonNode job : s.path("jobs")) {
         out.printf(
@@ -98,15 +104,6 @@ final class TopCommand implements Callable<Integer> {
             job.path("phase").asText().toLowerCase(Locale.ROOT),
             job.path("elapsedMillis").asLong() / 1000.0);
       }
-    }
-  }
-
-  /** The volunteer's /status.json, or null when it does not answer. */
-  private static JsonNode status(Volunteer v) {
-    try {
-      return JSON.readTree(StatsPage.get(v.host(), v.statsPort(), "/status.json"));
-    } catch (IOException e) {
-      return null;
     }
   }
 }

@@ -59,6 +59,11 @@ final class DaemonProcess implements AutoCloseable {
                 "--log-file",
                 log.toString()));
     cmd.addAll(List.of(extra));
+    if (!cmd.contains("--cache-dir")) {
+      // tests time and kill compiles: a result cache (in this user's home, by default) would
+      // answer them from earlier runs
+      cmd.add("--no-cache");
+    }
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)

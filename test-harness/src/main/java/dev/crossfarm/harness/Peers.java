@@ -120,6 +120,17 @@ public final class Peers {
     }
   }
 
+  /**
+   * Builds lua's {@code linux} target from clean in {@code lua/src} with {@code make -j4}, the
+   * given CC and MYCFLAGS (lua's Makefile puts them after its own -O2), or fails the test.
+   */
+  public static void buildLua(Path lua, Map<String, String> env, String cc, String cflags) {
+    Path src = lua.resolve("src");
+    run(src, env, "make", "-s", "clean").ok("make clean");
+    run(src, env, 600, List.of("make", "-s", "-j4", "linux", "CC=" + cc, "MYCFLAGS=" + cflags))
+        .ok("lua build with CC=" + cc);
+  }
+
   /** Runs a command bounded by 10 minutes. */
   public static Run run(Path dir, Map<String, String> env, String... command) {
     return run(dir, env, 600, List.of(command));

@@ -67,9 +67,7 @@ public final class CompilerProcess {
             .redirectError(stderr.toFile());
     Map<String, String> env = builder.environment();
     env.clear();
-    // the toolchain's own directory first, for the driver's helper programs
-    Path bin = Path.of(commandLine.get(0)).getParent();
-    env.put("PATH", (bin == null ? "" : bin + ":") + "/usr/bin:/bin");
+    env.putAll(environment(Path.of(commandLine.get(0))));
     env.put("TMPDIR", jobDir.toString());
     Process process = builder.start();
     long deadline = System.nanoTime() + lifetime.toNanos();
@@ -91,6 +89,16 @@ public final class CompilerProcess {
     int exit = process.exitValue();
     // Java reports death by signal N as 128+N; the wire wants the signal in the low byte
     return new Exited(exit > 128 && exit < 128 + 65 ? exit - 128 : exit << 8);
+  }
+
+  /**
+   * The environment {@code executable} runs in, besides its TMPDIR (the job's directory): the same
+   * for every job, so it is part of the compiler's identity in the result cache.
+   */
+  public static Map<String, String> environment(Path executable) {
+    // the toolchain's own directory first, for the driver's helper programs
+    Path bin = executable.getParent();
+    return Map.of("PATH", (bin == null ? "" : bin + ":") + "/usr/bin:/bin");
   }
 
   /**

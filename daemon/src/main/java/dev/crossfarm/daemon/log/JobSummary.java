@@ -5,12 +5,13 @@ import java.net.InetSocketAddress;
 /**
  * One finished job, as stock distccd's {@code dcc_job_summary} line reports it, which people and
  * tools grep: {@code client: 127.0.0.1:41234 COMPILE_OK exit:0 sig:0 core:0 ret:0 time:225ms gcc
- * lapi.c}.
+ * lapi.c}, with {@code cache:hit} after it when the result cache answered.
  *
  * @param waitStatus the compiler's wait status (0 when it never ran)
  * @param ret the volunteer's own code for the job: 0, or an {@code ExitCode}
  * @param bytesIn bytes received from the client
  * @param bytesOut bytes sent to the client
+ * @param cached answered from the result cache: the line ends with {@code cache:hit}
  */
 public record JobSummary(
     InetSocketAddress client,
@@ -21,7 +22,11 @@ public record JobSummary(
     String compiler,
     String source,
     long bytesIn,
-    long bytesOut) {
+    long bytesOut,
+    boolean cached) {
+
+  /** How the line of a job answered from the result cache ends, for grep. */
+  public static final String CACHE_HIT = "cache:hit";
 
   /** Stock distccd's job results. */
   public enum Result {
@@ -63,6 +68,7 @@ public record JobSummary(
         + "ms "
         + (compiler == null ? "(none)" : compiler)
         + " "
-        + (source == null ? "(none)" : source);
+        + (source == null ? "(none)" : source)
+        + (cached ? " " + CACHE_HIT : "");
   }
 }

@@ -42,6 +42,24 @@ public final class ReplyWriter {
   }
 
   /**
+   * A successful compile's reply kept by the result cache (protocols 1 and 2): the same packets as
+   * {@link #writeResult} with status 0, from memory.
+   */
+  public void writeCached(int version, byte[] stderr, byte[] stdout, byte[] object)
+      throws IOException {
+    if (version == 3) {
+      throw new IllegalArgumentException("pump replies carry a dependency file: never cached");
+    }
+    boolean lzo = version >= 2;
+    out.writeToken(Token.DONE, version);
+    out.writeToken(Token.STAT, 0);
+    out.writeItem(Token.SERR, stderr, lzo);
+    out.writeItem(Token.SOUT, stdout, lzo);
+    out.writeItem(Token.DOTO, object, lzo);
+    out.flush();
+  }
+
+  /**
    * A reply that compiles nothing and says why: a non-zero status with the reason in SERR, so the
    * stock client shows it and falls back to a local compile instead of retrying blindly (stock
    * distccd closes the socket silently in these cases).

@@ -81,15 +81,20 @@ public final class RequestReader {
    * source limit in protocol 2.
    */
   public void readSource(Path file) throws IOException {
-    long length = sourceLength();
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024)) {
-      if (version >= 2 && length > 0) {
-        byte[] plain =
-            Lzo.decompress(in.readBody((int) length), (int) length, limits.maxSourceBytes());
-        out.write(plain);
-      } else {
-        in.copyBody(length, out);
-      }
+      readSource(out);
+    }
+  }
+
+  /** Reads DOTI into {@code out}, which the caller closes. */
+  public void readSource(OutputStream out) throws IOException {
+    long length = sourceLength();
+    if (version >= 2 && length > 0) {
+      byte[] plain =
+          Lzo.decompress(in.readBody((int) length), (int) length, limits.maxSourceBytes());
+      out.write(plain);
+    } else {
+      in.copyBody(length, out);
     }
   }
 

@@ -18,6 +18,9 @@ import java.util.List;
  * @param statsPort the stats page's port, or null for the compile port + 1000
  * @param statsAllow networks that may read the stats page besides {@code allow}, never compile
  * @param keytab the service's keytab for --auth, or null for $KRB5_KTNAME or /etc/krb5.keytab
+ * @param cacheDir the result cache's directory, or null for none ({@code --no-cache})
+ * @param cacheSize the cache's bound, {@code 512m} and the like
+ * @param versionDrift {@code warn} or {@code refuse}
  */
 public record VolunteerOptions(
     String toolchain,
@@ -48,10 +51,26 @@ public record VolunteerOptions(
     Path keytab,
     Path whitelist,
     Path blacklist,
-    boolean zeroconf) {
+    boolean zeroconf,
+    Path cacheDir,
+    String cacheSize,
+    String versionDrift) {
 
   public VolunteerOptions {
     allow = List.copyOf(allow);
     statsAllow = List.copyOf(statsAllow);
+  }
+
+  /**
+   * Where a volunteer keeps its results unless told: the user's cache directory ({@code
+   * $XDG_CACHE_HOME}, else {@code ~/.cache}), as other build caches do.
+   */
+  public static Path defaultCacheDir() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base =
+        xdg != null && xdg.startsWith("/")
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("crossfarm").resolve("results");
   }
 }

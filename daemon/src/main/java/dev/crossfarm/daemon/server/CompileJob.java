@@ -5,7 +5,6 @@ import dev.crossfarm.daemon.job.JobDirectory;
 import dev.crossfarm.daemon.job.JobRefusedException;
 import dev.crossfarm.daemon.protocol.RequestReader;
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * A job whose arguments passed the policy, by the protocol it came in: how its input arrives, where
@@ -21,10 +20,10 @@ sealed interface CompileJob permits PlainJob, PumpJob {
   /**
    * Reads the job's input into {@code paths}.
    *
-   * @return the compiler's working directory
+   * @return the compiler's working directory and what a plain job's source told
    * @throws JobRefusedException when a file name or link would leave the job
    */
-  Path receive(RequestReader requests, JobDirectory dir, CompileCommand.JobPaths paths)
+  Received receive(RequestReader requests, JobDirectory dir, CompileCommand.JobPaths paths)
       throws IOException, JobRefusedException;
 
   /**

@@ -2,6 +2,11 @@ package dev.crossfarm.daemon.server;
 
 import dev.crossfarm.daemon.ExitCode;
 import dev.crossfarm.daemon.auth.GssAuthenticator;
+import dev.crossfarm.daemon.cache.CacheKey;
+import dev.crossfarm.daemon.cache.CachedResult;
+import dev.crossfarm.daemon.cache.CompilerIdentity;
+import dev.crossfarm.daemon.cache.ResultCache;
+import dev.crossfarm.daemon.drift.VersionDrift;
 import dev.crossfarm.daemon.job.ArgumentPolicy;
 import dev.crossfarm.daemon.job.CompileCommand;
 import dev.crossfarm.daemon.job.CompilerProcess;
@@ -23,8 +28,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +39,9 @@ import org.slf4j.event.Level;
 
 /**
  * One job, start to finish (stock distccd's {@code serve.c}): read the request, ask the policy,
- * resolve the compiler, read the input, wait for a slot, run the compiler, check the object, write
- * the reply, remove the job's directory. Each step is a call into a class of its own and ends in an
+ * resolve the compiler, read the input, check the client's compiler version, look in the result
+ * cache, wait for a slot, run the compiler, check the object, write the reply, store it in the
+ * cache, remove the job's directory. Each step is a call into a class of its own and ends in an
  * {@link Outcome}; {@link #conclude} is the one place that answers the client, logs and writes the
  * job's summary.
  */
@@ -51,6 +59,9 @@ final class Connection {
       JobDirectory.Factory directories,
       JobSlots slots,
       RunningJobs running,
+      ResultCache cache,
+      CompilerIdentity identity,
+      VersionDrift drift,
       Consumer<JobSummary> summaries) {
 
     /** What one volunteer's connections share, made once from its configuration. */
@@ -60,6 +71,10 @@ final class Connection {
         RunningJobs running,
         Consumer<JobSummary> summaries)
         throws IOException {
+      ResultCache cache =
+          config.cacheDir() == null
+              ? ResultCache.off()
+              : ResultCache.open(config.cacheDir(), config.cacheBytes());
       return new Services(
           config,
           new ArgumentPolicy(),
@@ -69,6 +84,9 @@ final class Connection {
           new JobDirectory.Factory(config.jobRoot()),
           new JobSlots(config.jobs()),
           running,
+          cache,
+          new CompilerIdentity(cache.identities()),
+          new VersionDrift(config.versionDrift(), config.toolchain().version()),
           summaries);
     }
   }
@@ -194,9 +212,9 @@ final class Connection {
       CompileJob work, CompilerResolver.Resolved resolved, RunningJobs.Job job, JobDirectory dir)
       throws IOException, InterruptedException {
     CompileCommand.JobPaths paths = work.paths(dir);
-    Path cwd;
+    Received received;
     try {
-      cwd = work.receive(requests, dir, paths);
+      received = work.receive(requests, dir, paths);
     } catch (JobRefusedException refused) {
       // a name or link that would leave the job: refused, and nothing more is read
       return Outcome.Refused.of(refused, Level.WARN);
@@ -211,6 +229,29 @@ final class Connection {
       }
       throw e;
     }
+    CacheKey key = null;
+    if (received.source() != null) {
+      String drifted =
+          services
+              .drift()
+              .check(
+                  client.getAddress() == null ? clientText() : client.getAddress().getHostAddress(),
+                  received.source().client(),
+                  System.currentTimeMillis());
+      if (drifted != null) {
+        return new Outcome.Refused(
+            Result.REJ_BAD_REQ, ExitCode.COMPILER_MISSING, 0, drifted, Level.INFO);
+      }
+      key = cacheKey(work, resolved, received.source());
+      if (key != null) {
+        // a hit is answered before the slots: it needs no compiler
+        Optional<CachedResult> hit = services.cache().lookup(key);
+        if (hit.isPresent()) {
+          job.phase(RunningJobs.Phase.SEND);
+          return new Outcome.Cached(hit.get());
+        }
+      }
+    }
     CompilerProcess.Outcome ran;
     job.phase(RunningJobs.Phase.QUEUED);
     try (JobSlots.Slot slot = services.slots().acquire()) {
@@ -220,7 +261,7 @@ final class Connection {
               .compiler()
               .run(
                   work.command().commandLine(resolved.executable(), paths),
-                  cwd,
+                  received.cwd(),
                   dir.path(),
                   dir.file("stdout"),
                   dir.file("stderr"),
@@ -228,7 +269,7 @@ final class Connection {
     }
     job.phase(RunningJobs.Phase.SEND);
     if (ran instanceof CompilerProcess.Exited exited) {
-      return answer(work, exited.waitStatus(), dir, paths);
+      return answer(work, exited.waitStatus(), dir, paths, key);
     }
     if (ran instanceof CompilerProcess.TimedOut t) {
       return new Outcome.Refused(
@@ -244,8 +285,31 @@ final class Connection {
     return new Outcome.Dropped(Result.CLI_DISCONN, ExitCode.IO_ERROR, null, null);
   }
 
+  /** The job's cache key, or null when the cache is off or the compiler cannot be identified. */
+  private CacheKey cacheKey(
+      CompileJob work, CompilerResolver.Resolved resolved, Received.Source source) {
+    if (!services.cache().enabled()) {
+      return null;
+    }
+    try {
+      return CacheKey.of(
+          services.identity().of(resolved.executable()), work.command(), source.digest());
+    } catch (IOException e) {
+      log.warn(
+          "{}: {} cannot be identified, so its result is not cached: {}",
+          clientText(),
+          resolved.executable(),
+          e.getMessage());
+      return null;
+    }
+  }
+
   private Outcome answer(
-      CompileJob work, int waitStatus, JobDirectory dir, CompileCommand.JobPaths paths)
+      CompileJob work,
+      int waitStatus,
+      JobDirectory dir,
+      CompileCommand.JobPaths paths,
+      CacheKey key)
       throws IOException {
     byte[] stderr = Files.readAllBytes(dir.file("stderr"));
     if (waitStatus == 0 && !work.command().assemblyOnly()) {
@@ -257,8 +321,33 @@ final class Connection {
       }
     }
     byte[] dependencies = waitStatus == 0 ? work.finish(paths) : null;
+    CacheKey storeAs =
+        key != null && waitStatus == 0 && !namesJob(dir, stderr, paths.output()) ? key : null;
     return new Outcome.Answered(
-        waitStatus, stderr, dir.file("stdout"), paths.output(), dependencies);
+        waitStatus, stderr, dir.file("stdout"), paths.output(), dependencies, storeAs);
+  }
+
+  /**
+   * Whether a result spells out its job's directory (a {@code -g} source without the client's
+   * working directory marker, a diagnostic about the job's file): the next client would get this
+   * job's path, so it is not cached.
+   */
+  private static boolean namesJob(JobDirectory dir, byte[] stderr, Path object) throws IOException {
+    byte[] path = dir.path().toString().getBytes(StandardCharsets.UTF_8);
+    return contains(stderr, path) || contains(Files.readAllBytes(object), path);
+  }
+
+  private static boolean contains(byte[] data, byte[] part) {
+    outer:
+    for (int i = 0; i <= data.length - part.length; i++) {
+      for (int j = 0; j < part.length; j++) {
+        if (data[i + j] != part[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** The one place a job's outcome is written: the reply or refusal, the log, the summary. */
@@ -275,20 +364,37 @@ final class Connection {
             a.object(),
             a.dependencies());
         summary(
-            job, a.waitStatus() == 0 ? Result.COMPILE_OK : Result.COMPILE_ERROR, a.waitStatus(), 0);
+            job,
+            a.waitStatus() == 0 ? Result.COMPILE_OK : Result.COMPILE_ERROR,
+            a.waitStatus(),
+            0,
+            false);
+        if (a.storeAs() != null) {
+          // after the reply: the client does not wait for the store
+          services.cache().store(a.storeAs(), a.stderr(), a.stdout(), a.object());
+        }
       } catch (IOException e) {
         log.warn("{}: {}", clientText(), e.getMessage());
-        summary(job, Result.CLI_DISCONN, 0, ExitCode.IO_ERROR);
+        summary(job, Result.CLI_DISCONN, 0, ExitCode.IO_ERROR, false);
+      }
+    } else if (outcome instanceof Outcome.Cached c) {
+      try {
+        reply.writeCached(
+            requests.version(), c.result().stderr(), c.result().stdout(), c.result().object());
+        summary(job, Result.COMPILE_OK, 0, 0, true);
+      } catch (IOException e) {
+        log.warn("{}: {}", clientText(), e.getMessage());
+        summary(job, Result.CLI_DISCONN, 0, ExitCode.IO_ERROR, true);
       }
     } else if (outcome instanceof Outcome.Refused r) {
       logAt(r.level(), job, r.message());
       if (requests.version() > 0) {
         tryRefusal(r.exitCode(), r.message());
       }
-      summary(job, r.result(), r.waitStatus(), r.exitCode());
+      summary(job, r.result(), r.waitStatus(), r.exitCode(), false);
     } else if (outcome instanceof Outcome.Dropped d) {
       logAt(d.level(), job, d.why());
-      summary(job, d.result(), 0, d.exitCode());
+      summary(job, d.result(), 0, d.exitCode(), false);
     }
   }
 
@@ -331,7 +437,8 @@ final class Connection {
     return null;
   }
 
-  private void summary(RunningJobs.Job job, Result result, int waitStatus, int ret) {
+  private void summary(
+      RunningJobs.Job job, Result result, int waitStatus, int ret, boolean cached) {
     long millis = (System.nanoTime() - started) / 1_000_000;
     services
         .summaries()
@@ -345,7 +452,8 @@ final class Connection {
                 job.compiler(),
                 job.source(),
                 in.bytesRead(),
-                out.bytesWritten()));
+                out.bytesWritten(),
+                cached));
   }
 
   private String clientText() {

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -80,17 +83,52 @@ public final class Daemon implements AutoCloseable {
       stats =
           new StatsServer(
               address -> config.allow().permits(address) || config.statsAllow().permits(address),
+              address -> config.allow().permits(address),
               new VolunteerStatus(
                   config,
                   server.getLocalPort(),
                   counters,
                   services.slots(),
                   running,
-                  startedMillis));
+                  services.cache(),
+                  services.drift(),
+                  startedMillis),
+              this::clearCache);
       stats.start(new InetSocketAddress(config.listen(), config.statsPort()));
     }
     acceptor = new Thread(this::acceptLoop, "accept");
     acceptor.start();
+    if (services.cache().enabled()) {
+      Thread identify = new Thread(this::identifyCompilers, "identify");
+      identify.setDaemon(true);
+      identify.start();
+    }
+  }
+
+  /**
+   * Takes the identity of the toolchain's compilers while the volunteer waits for its first jobs,
+   * so none of them pays for reading the compiler.
+   */
+  private void identifyCompilers() {
+    for (String tool : List.of("gcc", "g++")) {
+      Path driver = config.toolchain().installation().executable(tool);
+      if (Files.isExecutable(driver)) {
+        try {
+          services.identity().of(driver);
+        } catch (IOException e) {
+          log.warn(
+              "{} cannot be identified, so its results are not cached: {}", driver, e.getMessage());
+        }
+      }
+    }
+  }
+
+  private String clearCache() {
+    long freed = services.cache().clear();
+    log.info("result cache cleared: {} bytes freed", freed);
+    return services.cache().enabled()
+        ? "cleared " + freed + " bytes from " + services.cache().stats().directory()
+        : "this volunteer has no cache (--no-cache)";
   }
 
   /** The stats page's port, or -1 without --stats. */

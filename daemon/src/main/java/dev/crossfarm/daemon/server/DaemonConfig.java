@@ -1,6 +1,7 @@
 package dev.crossfarm.daemon.server;
 
 import dev.crossfarm.daemon.auth.GssAuthenticator;
+import dev.crossfarm.daemon.drift.VersionDrift;
 import dev.crossfarm.daemon.job.InstalledToolchain;
 import dev.crossfarm.daemon.protocol.RequestLimits;
 import java.net.InetAddress;
@@ -25,6 +26,9 @@ import java.util.List;
  * @param statsAllow who may read the stats page besides {@code allow} ({@code --stats-allow}):
  *     monitoring hosts that must not compile
  * @param auth the {@code --auth} login every client must pass first, or null for none
+ * @param cacheDir the result cache's directory ({@code --cache-dir}), or null for no cache
+ * @param cacheBytes the bound of the files in the cache's directory ({@code --cache-size})
+ * @param versionDrift what a job preprocessed by another gcc major version gets
  */
 public record DaemonConfig(
     InstalledToolchain toolchain,
@@ -40,7 +44,10 @@ public record DaemonConfig(
     Path jobRoot,
     Integer statsPort,
     AccessList statsAllow,
-    GssAuthenticator auth) {
+    GssAuthenticator auth,
+    Path cacheDir,
+    long cacheBytes,
+    VersionDrift.Policy versionDrift) {
 
   public DaemonConfig {
     statsAllow = statsAllow == null ? AccessList.parse(List.of()) : statsAllow;
@@ -52,6 +59,12 @@ public record DaemonConfig(
     }
     if (nice < -20 || nice > 19) {
       throw new IllegalArgumentException("--nice must be -20..19, not " + nice);
+    }
+    if (cacheDir != null && cacheBytes <= 0) {
+      throw new IllegalArgumentException("--cache-size must be more than 0");
+    }
+    if (versionDrift == null) {
+      throw new IllegalArgumentException("--version-drift must be warn or refuse");
     }
     if (maxConnections < jobs) {
       throw new IllegalArgumentException(

@@ -1,5 +1,7 @@
 package dev.crossfarm.daemon.server;
 
+import dev.crossfarm.daemon.cache.CacheKey;
+import dev.crossfarm.daemon.cache.CachedResult;
 import dev.crossfarm.daemon.job.JobRefusedException;
 import dev.crossfarm.daemon.log.JobSummary.Result;
 import java.nio.file.Path;
@@ -16,10 +18,20 @@ sealed interface Outcome {
 
   /**
    * The compiler ran and its result goes back: status, stderr, stdout, the object and, for pump,
-   * the dependency file (else null).
+   * the dependency file (else null), and the key to store the result under once the client has it
+   * (null: not cached).
    */
-  record Answered(int waitStatus, byte[] stderr, Path stdout, Path object, byte[] dependencies)
+  record Answered(
+      int waitStatus,
+      byte[] stderr,
+      Path stdout,
+      Path object,
+      byte[] dependencies,
+      CacheKey storeAs)
       implements Outcome {}
+
+  /** A successful compile's reply from the result cache: no compiler ran, no slot was taken. */
+  record Cached(CachedResult result) implements Outcome {}
 
   /**
    * The job will not be answered with an object; the client gets {@code message} in SERR and {@code

@@ -28,12 +28,12 @@ record PumpJob(CompileCommand command, String clientCwd) implements CompileJob {
   }
 
   @Override
-  public Path receive(RequestReader requests, JobDirectory dir, CompileCommand.JobPaths paths)
+  public Received receive(RequestReader requests, JobDirectory dir, CompileCommand.JobPaths paths)
       throws IOException, JobRefusedException {
     JobRoot root = new JobRoot(paths.root());
     Path cwd = root.workingDirectory(clientCwd);
     requests.readFiles(root);
-    return cwd;
+    return new Received(cwd, null);
   }
 
   @Override

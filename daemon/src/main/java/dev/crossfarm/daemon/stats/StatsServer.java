@@ -13,15 +13,18 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The stats port ({@code --stats}): {@code GET /} is stock distccd's text page (any other path
  * stock does not know gets it too, as stock answers any request alike), {@code /metrics} Prometheus
- * text, {@code /status.json} JSON, {@code /dashboard} a live page. It has its own small pool and a
- * short read timeout, so slow or half-open HTTP clients never hang it for long (stock distcc #275)
- * and never touch compile work; past the pool and its queue, connections are closed.
+ * text, {@code /status.json} JSON, {@code /dashboard} a live page; {@code POST /cache/clear}
+ * empties the result cache ({@code farm cache clear}), for compile clients only. It has its own
+ * small pool and a short read timeout, so slow or half-open HTTP clients never hang it for long
+ * (stock distcc #275) and never touch compile work; past the pool and its queue, connections are
+ * closed.
  */
 public final class StatsServer implements AutoCloseable {
 
@@ -31,6 +34,12 @@ public final class StatsServer implements AutoCloseable {
   private static final int READ_TIMEOUT_MILLIS = 1000;
 
   private final VolunteerStatus status;
+
+  /** Who may change something ({@code POST /cache/clear}): the compile allow-list alone. */
+  private final Predicate<InetAddress> compiles;
+
+  /** Empties the result cache; returns what it says. */
+  private final Supplier<String> clearCache;
 
   /**
    * Who may read the page: the compile allow-list and --stats-allow, as stock's dcc_check_client.
@@ -63,9 +72,15 @@ public final class StatsServer implements AutoCloseable {
     return p;
   }
 
-  public StatsServer(Predicate<InetAddress> admits, VolunteerStatus status) {
+  public StatsServer(
+      Predicate<InetAddress> admits,
+      Predicate<InetAddress> compiles,
+      VolunteerStatus status,
+      Supplier<String> clearCache) {
     this.admits = admits;
+    this.compiles = compiles;
     this.status = status;
+    this.clearCache = clearCache;
   }
 
   public void start(InetSocketAddress address) throws IOException {
@@ -102,6 +117,17 @@ public final class StatsServer implements AutoCloseable {
     try (s) {
       s.setSoTimeout(READ_TIMEOUT_MILLIS);
       String path = requestPath(s.getInputStream());
+      if (path.equals(CLEAR)) {
+        boolean may = compiles.test(s.getInetAddress());
+        respond(
+            s,
+            may ? "200 OK" : "403 Forbidden",
+            "text/plain",
+            may
+                ? clearCache.get() + "\n"
+                : "only compile clients (--allow) may clear this volunteer's cache\n");
+        return;
+      }
       if (!admits.test(s.getInetAddress())) {
         String who = s.getInetAddress().getHostAddress();
         log.warn("{}: not on the allow-list or --stats-allow; stats refused", who);
@@ -154,9 +180,13 @@ public final class StatsServer implements AutoCloseable {
     out.flush();
   }
 
+  /** What {@link #requestPath} returns for {@code POST /cache/clear}. */
+  static final String CLEAR = "POST /cache/clear";
+
   /**
-   * The path of {@code GET /path HTTP/1.x}, or "/" for anything else (stock answers every request
-   * with its page); at most 8 KiB of the request line are read, within the read timeout.
+   * The path of {@code GET /path HTTP/1.x}, {@link #CLEAR}, or "/" for anything else (stock answers
+   * every request with its page); at most 8 KiB of the request line are read, within the read
+   * timeout.
    */
   static String requestPath(InputStream in) {
     StringBuilder line = new StringBuilder();
@@ -172,6 +202,9 @@ public final class StatsServer implements AutoCloseable {
       // answer with the default page
     }
     String[] words = line.toString().trim().split(" ");
+    if (words.length >= 2 && words[0].equals("POST") && words[1].equals("/cache/clear")) {
+      return CLEAR;
+    }
     if (words.length >= 2 && words[0].equals("GET")) {
       int q = words[1].indexOf('?');
       return q >= 0 ? words[1].substring(0, q) : words[1];

@@ -2,6 +2,8 @@ package dev.crossfarm.daemon.stats;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crossfarm.daemon.cache.ResultCache;
+import dev.crossfarm.daemon.drift.VersionDrift;
 import dev.crossfarm.daemon.log.JobSummary;
 import dev.crossfarm.daemon.log.JobSummary.Result;
 import dev.crossfarm.daemon.server.DaemonConfig;
@@ -31,6 +33,8 @@ public final class VolunteerStatus {
   private final Counters counters;
   private final JobSlots slots;
   private final RunningJobs running;
+  private final ResultCache cache;
+  private final VersionDrift drift;
   private final long startedMillis;
 
   /**
@@ -42,12 +46,16 @@ public final class VolunteerStatus {
       Counters counters,
       JobSlots slots,
       RunningJobs running,
+      ResultCache cache,
+      VersionDrift drift,
       long startedMillis) {
     this.config = config;
     this.port = port;
     this.counters = counters;
     this.slots = slots;
     this.running = running;
+    this.cache = cache;
+    this.drift = drift;
     this.startedMillis = startedMillis;
   }
 
@@ -153,6 +161,36 @@ public final class VolunteerStatus {
     gauge(b, "crossfarm_jobs_queued", "Jobs received and waiting for a slot.", slots.waiting());
     gauge(b, "crossfarm_slots", "Compile slots (--jobs).", slots.size());
     gauge(b, "crossfarm_uptime_seconds", "Seconds since the volunteer started.", uptimeSeconds());
+    ResultCache.Stats c = cache.stats();
+    counter(b, "crossfarm_cache_hits_total", "Jobs answered from the result cache.", c.hits());
+    counter(
+        b,
+        "crossfarm_cache_misses_total",
+        "Cacheable jobs the result cache did not have.",
+        c.misses());
+    counter(b, "crossfarm_cache_stores_total", "Results stored in the cache.", c.stores());
+    counter(
+        b,
+        "crossfarm_cache_evictions_total",
+        "Entries removed to keep the cache under --cache-size.",
+        c.evictions());
+    counter(
+        b,
+        "crossfarm_cache_errors_total",
+        "Damaged entries removed and stores that failed (full disk, read-only).",
+        c.errors());
+    gauge(b, "crossfarm_cache_bytes", "Bytes of the files in the cache's directory.", c.bytes());
+    gauge(b, "crossfarm_cache_size_limit_bytes", "--cache-size (0: no cache).", c.maxBytes());
+    counter(
+        b,
+        "crossfarm_version_drift_jobs_total",
+        "Jobs preprocessed by another gcc major version than this volunteer's.",
+        drift.driftedJobs());
+    counter(
+        b,
+        "crossfarm_version_unknown_jobs_total",
+        "Jobs whose source names no compiler header (version unknown).",
+        drift.unknownJobs());
     return b.toString();
   }
 
@@ -177,6 +215,26 @@ public final class VolunteerStatus {
     s.put("bytesOut", counters.bytesOut());
     s.put("load1", loadAverage()[0]);
     s.put("jobs", running.snapshot());
+    ResultCache.Stats c = cache.stats();
+    Map<String, Object> cacheJson = new LinkedHashMap<>();
+    cacheJson.put("enabled", c.enabled());
+    cacheJson.put("directory", c.directory());
+    cacheJson.put("hits", c.hits());
+    cacheJson.put("misses", c.misses());
+    cacheJson.put("hitRate", c.hitRate());
+    cacheJson.put("stores", c.stores());
+    cacheJson.put("evictions", c.evictions());
+    cacheJson.put("errors", c.errors());
+    cacheJson.put("bytes", c.bytes());
+    cacheJson.put("maxBytes", c.maxBytes());
+    s.put("cache", cacheJson);
+    Map<String, Object> driftJson = new LinkedHashMap<>();
+    driftJson.put("policy", drift.policy().name().toLowerCase(Locale.ROOT));
+    driftJson.put("volunteerMajor", drift.volunteerMajor());
+    driftJson.put("driftedJobs", drift.driftedJobs());
+    driftJson.put("unknownJobs", drift.unknownJobs());
+    driftJson.put("clients", drift.clients());
+    s.put("drift", driftJson);
     long[][] history = counters.history();
     s.put(
         "history",

@@ -50,11 +50,7 @@ class LuaBuildIT {
   }
 
   private void make(Map<String, String> env, String cc, String cflags) {
-    Path src = lua.resolve("src");
-    Peers.run(src, env, "make", "-s", "clean").ok("make clean");
-    Peers.run(
-            src, env, 600, List.of("make", "-s", "-j4", "linux", "CC=" + cc, "MYCFLAGS=" + cflags))
-        .ok("lua build with CC=" + cc);
+    Peers.buildLua(lua, env, cc, cflags);
   }
 
   @ParameterizedTest(name = "protocol options ''{0}''")

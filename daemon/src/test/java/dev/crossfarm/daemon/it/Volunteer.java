@@ -1,6 +1,7 @@
 package dev.crossfarm.daemon.it;
 
 import dev.crossfarm.daemon.auth.GssAuthenticator;
+import dev.crossfarm.daemon.drift.VersionDrift;
 import dev.crossfarm.daemon.job.InstalledToolchain;
 import dev.crossfarm.daemon.log.JobSummary;
 import dev.crossfarm.daemon.protocol.RequestLimits;
@@ -58,6 +59,9 @@ final class Volunteer implements AutoCloseable {
     private Integer statsPort;
     private List<String> statsAllow = List.of();
     private GssAuthenticator auth;
+    private Path cacheDir;
+    private long cacheBytes;
+    private VersionDrift.Policy drift = VersionDrift.Policy.REFUSE;
 
     Builder(String toolchain) {
       this.toolchain = toolchain;
@@ -108,6 +112,18 @@ final class Volunteer implements AutoCloseable {
       return this;
     }
 
+    /** A result cache in {@code dir} (the builder's volunteers have none by default). */
+    Builder cache(Path dir, long maxBytes) {
+      this.cacheDir = dir;
+      this.cacheBytes = maxBytes;
+      return this;
+    }
+
+    Builder versionDrift(VersionDrift.Policy policy) {
+      this.drift = policy;
+      return this;
+    }
+
     Builder jobsUnder(Path parent) {
       this.jobParent = parent;
       return this;
@@ -135,7 +151,10 @@ final class Volunteer implements AutoCloseable {
                   root,
                   statsPort,
                   AccessList.parse(statsAllow),
-                  auth),
+                  auth,
+                  cacheDir,
+                  cacheBytes,
+                  drift),
               catalog,
               sink::add);
       daemon.start();

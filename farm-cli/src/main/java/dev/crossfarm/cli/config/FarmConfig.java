@@ -53,7 +53,10 @@ public record FarmConfig(
         first(own.cpus(), defaults.cpus()),
         first(own.jobLifetime(), defaults.jobLifetime()),
         first(own.auth(), defaults.auth()),
-        first(own.zeroconf(), defaults.zeroconf()));
+        first(own.zeroconf(), defaults.zeroconf()),
+        first(own.cache(), defaults.cache()),
+        first(own.cacheSize(), defaults.cacheSize()),
+        first(own.versionDrift(), defaults.versionDrift()));
   }
 
   private static <T> T first(T a, T b) {

@@ -16,6 +16,11 @@ import java.util.List;
  * @param cpus container CPU limit, e.g. {@code 2.5} (default: none)
  * @param auth a Kerberos login every client must pass (default: none)
  * @param zeroconf announce the volunteer over mDNS for {@code +zeroconf} clients (default: no)
+ * @param cache keep a result cache (default: yes; in containers a volume shared by the host's
+ *     volunteers)
+ * @param cacheSize the cache's bound, e.g. {@code 5g} (default: the daemon's, 2g)
+ * @param versionDrift {@code refuse} (default) or {@code warn}: what a job preprocessed by another
+ *     gcc major version gets
  */
 public record TargetConfig(
     Integer port,
@@ -27,10 +32,14 @@ public record TargetConfig(
     Double cpus,
     @JsonProperty("job-lifetime") Integer jobLifetime,
     AuthConfig auth,
-    Boolean zeroconf) {
+    Boolean zeroconf,
+    Boolean cache,
+    @JsonProperty("cache-size") String cacheSize,
+    @JsonProperty("version-drift") String versionDrift) {
 
   public static final TargetConfig DEFAULTS =
-      new TargetConfig(null, null, null, null, null, null, null, null, null, null);
+      new TargetConfig(
+          null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public TargetConfig {
     allow = allow == null ? null : List.copyOf(allow);
@@ -43,6 +52,14 @@ public record TargetConfig(
     }
     if (memory != null && !memory.matches("\\d+[kmgKMG]?")) {
       throw new IllegalArgumentException("memory must look like 512m or 4g, not '" + memory + "'");
+    }
+    if (cacheSize != null && !cacheSize.matches("\\d+[kmgKMG]?")) {
+      throw new IllegalArgumentException(
+          "cache-size must look like 512m or 5g, not '" + cacheSize + "'");
+    }
+    if (versionDrift != null && !List.of("warn", "refuse").contains(versionDrift)) {
+      throw new IllegalArgumentException(
+          "version-drift must be warn or refuse, not '" + versionDrift + "'");
     }
     if (cpus != null && cpus <= 0) {
       throw new IllegalArgumentException("cpus must be positive, not " + cpus);

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The farm's volunteers as containers of the local engine: one per target, named {@code
@@ -129,7 +130,12 @@ public final class DockerFarm {
             .withSecurityOpts(List.of("no-new-privileges"))
             .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
             .withNetworkMode(NETWORK)
-            .withBinds(plan.files().stream().map(f -> readOnly(f.source(), f.target())).toList());
+            .withBinds(
+                Stream.concat(
+                        plan.files().stream().map(f -> readOnly(f.source(), f.target())),
+                        plan.volumes().stream()
+                            .map(v -> new Bind(v.volume(), new Volume(v.target()))))
+                    .toList());
     if (plan.memoryBytes() != null) {
       host.withMemory(plan.memoryBytes());
     }

@@ -19,6 +19,7 @@ import java.util.TreeMap;
  * @param arguments the daemon's options after it
  * @param environment the daemon's environment, sorted
  * @param files host files mounted read-only (the Kerberos login's)
+ * @param volumes named volumes mounted read-write (the result cache's)
  * @param jobs the tmpfs for job directories
  * @param memoryBytes memory limit, or null
  * @param cpus CPU limit, or null
@@ -33,6 +34,7 @@ public record ContainerPlan(
     List<String> arguments,
     Map<String, String> environment,
     List<FileMount> files,
+    List<VolumeMount> volumes,
     ImageRecipe.Tmpfs jobs,
     Long memoryBytes,
     Double cpus,
@@ -43,6 +45,12 @@ public record ContainerPlan(
 
   /** A host file, read-only at {@code target} in the container. */
   public record FileMount(String source, String target) {}
+
+  /**
+   * A named volume of the engine, read-write at {@code target}: created on first use, seeded from
+   * the image's directory there, kept by {@code farm down}.
+   */
+  public record VolumeMount(String volume, String target) {}
 
   /**
    * A published port.
@@ -80,6 +88,9 @@ public record ContainerPlan(
         spec.containerArguments(port, recipe.jobsTmpfs().path()),
         new TreeMap<>(spec.environment(VolunteerSpec.KRB5_CONF_IN_CONTAINER)),
         List.copyOf(files),
+        spec.cache()
+            ? List.of(new VolumeMount(VolunteerSpec.CACHE_VOLUME, VolunteerSpec.CACHE_IN_CONTAINER))
+            : List.of(),
         recipe.jobsTmpfs(),
         spec.memoryBytes(),
         spec.cpus(),

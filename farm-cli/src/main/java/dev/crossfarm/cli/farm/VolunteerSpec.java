@@ -24,6 +24,9 @@ import java.util.Map;
  * @param cpus container CPU limit, or null
  * @param auth the Kerberos login clients must pass, or null
  * @param zeroconf whether the volunteer is announced over mDNS
+ * @param cache whether it keeps a result cache
+ * @param cacheSize the cache's bound ({@code 5g}), or null for the daemon's default
+ * @param versionDrift {@code warn} or {@code refuse}, or null for the daemon's default
  */
 public record VolunteerSpec(
     Toolchain toolchain,
@@ -36,7 +39,19 @@ public record VolunteerSpec(
     Double cpus,
     int jobLifetime,
     AuthConfig auth,
-    boolean zeroconf) {
+    boolean zeroconf,
+    boolean cache,
+    String cacheSize,
+    String versionDrift) {
+
+  /**
+   * Where a container keeps its result cache: a volume the image's directory (owned by the
+   * volunteer's user) seeds, shared by every volunteer container of the host.
+   */
+  public static final String CACHE_IN_CONTAINER = "/var/cache/crossfarm";
+
+  /** The volume of {@link #CACHE_IN_CONTAINER}. */
+  public static final String CACHE_VOLUME = "crossfarm-cache";
 
   /** Where a container finds the auth files, mounted read-only from the host's paths. */
   public static final String KEYTAB_IN_CONTAINER = "/etc/crossfarm/krb5.keytab";
@@ -57,7 +72,10 @@ public record VolunteerSpec(
         t.cpus(),
         t.jobLifetime() != null ? t.jobLifetime() : 900,
         t.auth(),
-        Boolean.TRUE.equals(t.zeroconf()));
+        Boolean.TRUE.equals(t.zeroconf()),
+        !Boolean.FALSE.equals(t.cache()),
+        t.cacheSize(),
+        t.versionDrift());
   }
 
   /** The same volunteer, announced over mDNS. */
@@ -73,7 +91,10 @@ public record VolunteerSpec(
         cpus,
         jobLifetime,
         auth,
-        true);
+        true,
+        cache,
+        cacheSize,
+        versionDrift);
   }
 
   public String target() {
@@ -90,6 +111,7 @@ public record VolunteerSpec(
    */
   public List<String> daemonArguments(int daemonPort, String jobDir) {
     List<String> args = commonArguments(daemonPort, jobDir);
+    args.addAll(cacheArguments(null));
     if (auth != null) {
       args.addAll(authArguments(auth.keytab(), auth.whitelist(), auth.blacklist()));
     }
@@ -105,6 +127,7 @@ public record VolunteerSpec(
    */
   public List<String> containerArguments(int daemonPort, String jobDir) {
     List<String> args = commonArguments(daemonPort, jobDir);
+    args.addAll(cacheArguments(CACHE_IN_CONTAINER));
     if (auth != null) {
       args.addAll(
           authArguments(
@@ -133,6 +156,24 @@ public record VolunteerSpec(
     return args;
   }
 
+  /**
+   * The cache's options: in {@code dir}, or the daemon's default directory when null (a native
+   * volunteer: the user's cache directory).
+   */
+  private List<String> cacheArguments(String dir) {
+    if (!cache) {
+      return List.of("--no-cache");
+    }
+    List<String> args = new ArrayList<>();
+    if (dir != null) {
+      args.addAll(List.of("--cache-dir", dir));
+    }
+    if (cacheSize != null) {
+      args.addAll(List.of("--cache-size", cacheSize));
+    }
+    return args;
+  }
+
   private List<String> commonArguments(int daemonPort, String jobDir) {
     List<String> args = new ArrayList<>();
     args.addAll(List.of("--port", Integer.toString(daemonPort)));
@@ -153,6 +194,9 @@ public record VolunteerSpec(
       args.addAll(List.of("--stats-allow", a));
     }
     args.addAll(List.of("--job-dir", jobDir));
+    if (versionDrift != null) {
+      args.addAll(List.of("--version-drift", versionDrift));
+    }
     return args;
   }
 
@@ -181,7 +225,13 @@ public record VolunteerSpec(
             + "|"
             + auth
             + "|"
-            + zeroconf;
+            + zeroconf
+            + "|"
+            + cache
+            + "|"
+            + cacheSize
+            + "|"
+            + versionDrift;
     try {
       return HexFormat.of()
           .formatHex(

@@ -9,7 +9,8 @@ import java.util.Map;
  * {@code distccd-ARCH.service} and {@code conf.d/distccd-ARCH} for a native (non-container)
  * volunteer, in the shape Arch Linux ARM's distccd-alarm packages use: the options live in {@code
  * DISTCC_ARGS} in an EnvironmentFile, one port, log file and stats port per target. The service
- * runs as a dynamic unprivileged user with the filesystem read-only but for its logs.
+ * runs as a dynamic unprivileged user with the filesystem read-only but for its logs and its result
+ * cache ({@code /var/cache/distccd-ARCH}).
  */
 public final class SystemdUnits {
 
@@ -69,7 +70,13 @@ public final class SystemdUnits {
         login == null || engine == Engine.DISTCCD ? "" : " --auth --keytab %d/krb5.keytab";
     String exec =
         engine == Engine.FARM
-            ? farmCommand + " daemon --toolchain " + name + " --no-detach" + auth + " $DISTCC_ARGS"
+            ? farmCommand
+                + " daemon --toolchain "
+                + name
+                + " --no-detach --cache-dir /var/cache/"
+                + cacheDirectory(name)
+                + auth
+                + " $DISTCC_ARGS"
             : "/usr/bin/distccd --no-detach --daemon $DISTCC_ARGS";
     StringBuilder b = new StringBuilder();
     b.append("# distcc volunteer for ")
@@ -118,6 +125,11 @@ public final class SystemdUnits {
     b.append("DynamicUser=yes\n");
     b.append("User=distccd-").append(name).append('\n');
     b.append("LogsDirectory=distccd\n");
+    if (engine == Engine.FARM) {
+      // the result cache: the dynamic user's own, kept across restarts (one per target, since
+      // systemd gives a directory to one dynamic user)
+      b.append("CacheDirectory=").append(cacheDirectory(name)).append('\n');
+    }
     b.append("NoNewPrivileges=yes\n");
     b.append("ProtectSystem=strict\n");
     b.append("ProtectHome=read-only\n");
@@ -142,6 +154,10 @@ public final class SystemdUnits {
     }
     b.append("\n[Install]\nWantedBy=multi-user.target\n");
     return b.toString();
+  }
+
+  private static String cacheDirectory(String target) {
+    return "distccd-" + target;
   }
 
   String conf(Toolchain t) {

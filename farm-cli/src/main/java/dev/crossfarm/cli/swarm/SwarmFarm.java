@@ -138,6 +138,11 @@ public final class SwarmFarm {
               .withTarget(f.target())
               .withReadOnly(true));
     }
+    // the node's own cache volume, as each host's containers share theirs
+    for (ContainerPlan.VolumeMount v : plan.volumes()) {
+      mounts.add(
+          new Mount().withType(MountType.VOLUME).withSource(v.volume()).withTarget(v.target()));
+    }
     ContainerSpec container =
         new ContainerSpec()
             .withImage(plan.image())

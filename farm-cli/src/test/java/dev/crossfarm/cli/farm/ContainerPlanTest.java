@@ -1,8 +1,11 @@
 package dev.crossfarm.cli.farm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.PortConfig;
 import com.github.dockerjava.api.model.ServiceSpec;
 import dev.crossfarm.cli.config.AuthConfig;
@@ -30,7 +33,10 @@ class ContainerPlanTest {
               1.5,
               600,
               new AuthConfig("distcc/h@R", "/k.keytab", "/p", null, "/krb5.conf"),
-              false),
+              false,
+              true,
+              "5g",
+              "warn"),
           "crossfarm/volunteer-aarch64:1",
           ImageRecipe.bundled());
 
@@ -53,6 +59,43 @@ class ContainerPlanTest {
   }
 
   @Test
+  void theVolunteerKeepsItsCacheInTheVolumeWithTheFarmYamlSettings() {
+    List<String> args = plan.arguments();
+    assertEquals("/var/cache/crossfarm", args.get(args.indexOf("--cache-dir") + 1));
+    assertEquals("5g", args.get(args.indexOf("--cache-size") + 1));
+    assertEquals("warn", args.get(args.indexOf("--version-drift") + 1));
+    assertEquals(
+        List.of(new ContainerPlan.VolumeMount("crossfarm-cache", "/var/cache/crossfarm")),
+        plan.volumes());
+  }
+
+  @Test
+  void aVolunteerWithoutCacheGetsNoVolumeAndSaysNoCache() {
+    ContainerPlan off =
+        ContainerPlan.of(
+            new VolunteerSpec(
+                ToolchainCatalog.builtIn().get("x86_64"),
+                3632,
+                null,
+                List.of(),
+                List.of(),
+                2,
+                null,
+                null,
+                600,
+                null,
+                false,
+                false,
+                null,
+                null),
+            "crossfarm/volunteer-x86_64:1",
+            ImageRecipe.bundled());
+    assertTrue(off.arguments().contains("--no-cache"));
+    assertFalse(off.arguments().contains("--cache-dir"));
+    assertEquals(List.of(), off.volumes());
+  }
+
+  @Test
   void swarmServiceRendersEveryFieldItSupports() {
     ServiceSpec s = SwarmFarm.serviceSpec(plan);
     var c = s.getTaskTemplate().getContainerSpec();
@@ -63,9 +106,15 @@ class ContainerPlanTest {
     List<Mount> mounts = c.getMounts();
     assertEquals(plan.jobs().path(), mounts.get(0).getTarget());
     assertEquals(plan.jobs().sizeBytes(), mounts.get(0).getTmpfsOptions().getSizeBytes());
+    int files = plan.files().size();
     assertEquals(
         plan.files().stream().map(ContainerPlan.FileMount::target).toList(),
-        mounts.subList(1, mounts.size()).stream().map(Mount::getTarget).toList());
+        mounts.subList(1, 1 + files).stream().map(Mount::getTarget).toList());
+    Mount cache = mounts.get(1 + files);
+    assertEquals(MountType.VOLUME, cache.getType());
+    assertEquals("crossfarm-cache", cache.getSource());
+    assertEquals("/var/cache/crossfarm", cache.getTarget());
+    assertEquals(2 + files, mounts.size());
     assertEquals(
         plan.memoryBytes(), s.getTaskTemplate().getResources().getLimits().getMemoryBytes());
     assertEquals(
@@ -89,9 +138,11 @@ class ContainerPlanTest {
     assertEquals(plan.memoryBytes(), s.get("mem_limit"));
     assertEquals(plan.cpus(), s.get("cpus"));
     assertEquals(List.of("127.0.0.1:3700:3636", "127.0.0.1:4700:4636"), s.get("ports"));
-    assertEquals(
-        plan.files().stream().map(f -> f.source() + ":" + f.target() + ":ro").toList(),
-        s.get("volumes"));
+    List<String> volumes =
+        new java.util.ArrayList<>(
+            plan.files().stream().map(f -> f.source() + ":" + f.target() + ":ro").toList());
+    volumes.add("crossfarm-cache:/var/cache/crossfarm");
+    assertEquals(volumes, s.get("volumes"));
     assertEquals(plan.labels(), s.get("labels"));
     @SuppressWarnings("unchecked")
     Map<String, Object> health = (Map<String, Object>) s.get("healthcheck");
