@@ -189,6 +189,21 @@ class FarmUpDockerIT {
   }
 
   @Test
+  @Order(3)
+  void theContainersCacheAnsweredTheSecondBuildAndClears() {
+    // lua went through the container twice (TCP, then SSH): the second time from its cache volume
+    String stats =
+        Cli.farm(work, Map.of(), "cache", "stats", "aarch64").ok("farm cache stats").out();
+    String line = stats.lines().filter(l -> l.startsWith("aarch64")).findFirst().orElse("");
+    assertTrue(line.contains("/var/cache/crossfarm"), stats);
+    assertTrue(Long.parseLong(line.trim().split("\\s+")[2]) >= 30, "hits: " + stats);
+    String cleared = Cli.farm(work, Map.of(), "cache", "clear").ok("farm cache clear").out();
+    assertTrue(cleared.startsWith("aarch64") && cleared.contains("cleared"), cleared);
+    String after = Cli.farm(work, Map.of(), "cache", "stats").ok("farm cache stats").out();
+    assertTrue(after.contains(" 0 B / 2.0 GiB"), after);
+  }
+
+  @Test
   @Order(4)
   void aSecondUpChangesNothingAndAConfigChangeReplacesTheVolunteer() throws Exception {
     String before = volunteer().getId();
@@ -197,7 +212,9 @@ class FarmUpDockerIT {
     assertEquals(before, volunteer().getId());
 
     Path config =
-        Files.writeString(work.resolve("farm.yaml"), "per-target:\n  aarch64: {jobs: 3}\n");
+        // without a cache from here on: the kill test below needs compiles in flight
+        Files.writeString(
+            work.resolve("farm.yaml"), "per-target:\n  aarch64: {jobs: 3, cache: false}\n");
     Peers.Run changed =
         Cli.farm(work, Map.of(), "up", "aarch64", "--config", config.toString())
             .ok("up after a change");
