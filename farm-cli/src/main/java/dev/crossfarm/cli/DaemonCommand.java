@@ -1,8 +1,11 @@
 package dev.crossfarm.cli;
 
+import dev.crossfarm.daemon.ExitCode;
 import dev.crossfarm.daemon.run.StartupException;
 import dev.crossfarm.daemon.run.VolunteerOptions;
 import dev.crossfarm.daemon.run.VolunteerProcess;
+import dev.crossfarm.toolchain.Toolchain;
+import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +21,6 @@ import picocli.CommandLine.Option;
 @Command(
     name = "daemon",
     header = "Run a volunteer in the foreground (stock distccd options).",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
       "Run a volunteer: a distccd-compatible compile server for one target architecture.",
@@ -39,10 +41,22 @@ final class DaemonCommand implements Callable<Integer> {
 
   @Option(
       names = "--toolchain",
-      required = true,
       paramLabel = "ARCH",
-      description = "Target to compile for: x86_64, armv7h or aarch64 (alias armv8).")
+      description = "Target to compile for: x86_64, armv7h or aarch64 (alias armv8). Required.")
   String toolchain;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  boolean help;
+
+  @Option(
+      names = {"-V", "--version"},
+      description =
+          "Print the version as stock distccd does (distccd VERSION TARGET, then the protocols),"
+              + " TARGET being the --toolchain's triple or this machine's, and exit.")
+  boolean version;
 
   @Option(
       names = {"-p", "--port"},
@@ -277,14 +291,65 @@ final class DaemonCommand implements Callable<Integer> {
   String versionDrift;
 
   @Option(
+      names = "--locale",
+      paramLabel = "NAME",
+      defaultValue = "C.UTF-8",
+      description = {
+        "The compilers' LANG (default: ${DEFAULT-VALUE}): their warnings and errors then quote",
+        "as a UTF-8 client's own compile does (‘x’ rather than 'x')."
+      })
+  String locale;
+
+  @Option(
       names = "--enable-tcp-insecure",
       description =
           "Accepted for stock compatibility (the SSH client passes it): this volunteer needs no"
               + " --allow to serve, and never runs a compiler outside its toolchain.")
   boolean tcpInsecure;
 
+  /**
+   * Stock distccd's {@code --version}, whose first line tools parse: {@code distccd 3.4
+   * x86_64-pc-linux-gnu}, then the protocols and the default port.
+   */
+  static String versionText(String toolchain) {
+    ToolchainCatalog catalog = ToolchainCatalog.builtIn();
+    Toolchain t = toolchain != null ? catalog.get(toolchain) : thisMachine(catalog);
+    return "distccd "
+        + Farm.version()
+        + "-crossfarm "
+        + (t != null ? t.triples().get(0) : System.getProperty("os.arch") + "-linux-gnu")
+        + "\n  (protocols 1, 2 and 3) (default port "
+        + (t != null ? t.port() : 3632)
+        + ")\n  crossfarm's volunteer"
+        + (t != null ? " for " + t.name() : "")
+        + ": the compilers of its toolchain only, every object checked\n";
+  }
+
+  /** The catalog's target this JVM runs on, or null. */
+  private static Toolchain thisMachine(ToolchainCatalog catalog) {
+    String arch =
+        switch (System.getProperty("os.arch")) {
+          case "amd64", "x86_64" -> "x86_64";
+          case "aarch64" -> "aarch64";
+          case "arm" -> "armv7h";
+          default -> null;
+        };
+    return arch == null ? null : catalog.find(arch).orElse(null);
+  }
+
   @Override
   public Integer call() throws Exception {
+    if (version) {
+      System.out.print(versionText(toolchain));
+      return 0;
+    }
+    if (toolchain == null) {
+      // stock distccd's code for a bad command line
+      throw new ExitException(
+          ExitCode.BAD_ARGUMENTS,
+          "Missing required option: '--toolchain=ARCH' (x86_64, armv7h or aarch64);"
+              + " see farm daemon --help");
+    }
     VolunteerOptions options =
         new VolunteerOptions(
             toolchain,
@@ -318,7 +383,8 @@ final class DaemonCommand implements Callable<Integer> {
             zeroconf,
             noCache ? null : cacheDir != null ? cacheDir : VolunteerOptions.defaultCacheDir(),
             cacheSize,
-            versionDrift);
+            versionDrift,
+            locale);
     try {
       return new VolunteerProcess(options).run();
     } catch (StartupException e) {

@@ -38,6 +38,10 @@ class DaemonCommandTest {
     return err.toString(StandardCharsets.UTF_8);
   }
 
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
   @Test
   void anUnknownOptionExits101LikeStockDistccd() {
     assertEquals(101, Farm.run("daemon", "--toolchain", "x86_64", "--no-such-option"));
@@ -49,6 +53,22 @@ class DaemonCommandTest {
   void aMissingToolchainOptionExits101() {
     assertEquals(101, Farm.run("daemon"));
     assertTrue(err().contains("--toolchain"), err());
+  }
+
+  @Test
+  void versionAnswersInStockDistccdsShape() {
+    assertEquals(0, Farm.run("daemon", "--toolchain", "aarch64", "--version"));
+    String[] lines = out().split("\n");
+    assertTrue(
+        lines[0].matches("distccd \\S+-crossfarm aarch64-linux-gnu"), "first line: " + lines[0]);
+    assertEquals("  (protocols 1, 2 and 3) (default port 3636)", lines[1]);
+  }
+
+  @Test
+  void versionWithoutAToolchainNamesThisMachinesTriple() {
+    assertEquals(0, Farm.run("daemon", "--version"));
+    assertTrue(out().startsWith("distccd "), out());
+    assertTrue(out().split("\n")[0].endsWith("-linux-gnu"), out());
   }
 
   @Test

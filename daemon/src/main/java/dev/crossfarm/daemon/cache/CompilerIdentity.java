@@ -1,6 +1,5 @@
 package dev.crossfarm.daemon.cache;
 
-import dev.crossfarm.daemon.job.CompilerProcess;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,15 +17,17 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * What makes a compiler's output what it is, as one digest: the contents of the driver and of the
  * programs it runs for a compile ({@code cc1}, {@code cc1plus}, {@code as}), its {@code
- * -dumpfullversion} and {@code -dumpmachine}, and the environment it runs in. Taken once per driver
- * and kept while the files stay as they were: every job compares their size, time and inode (a few
- * {@code stat}s), so a compiler upgraded in place gets a new identity on its next job and never
- * hits the old one's entries. The identity is also kept in the cache's directory with those stamps,
- * so a volunteer process that serves one job ({@code --inetd}) reads it instead of the compiler.
+ * -dumpfullversion} and {@code -dumpmachine}, and the environment it runs in (PATH, and LANG, which
+ * changes the diagnostics). Taken once per driver and kept while the files stay as they were: every
+ * job compares their size, time and inode (a few {@code stat}s), so a compiler upgraded in place
+ * gets a new identity on its next job and never hits the old one's entries. The identity is also
+ * kept in the cache's directory with those stamps, so a volunteer process that serves one job
+ * ({@code --inetd}) reads it instead of the compiler.
  */
 public final class CompilerIdentity {
 
@@ -72,14 +73,18 @@ public final class CompilerIdentity {
   }
 
   private final Map<Path, Taken> taken = new ConcurrentHashMap<>();
+  private final Map<Stamp, byte[]> contents = new ConcurrentHashMap<>();
   private final Path saved;
+  private final Function<Path, Map<String, String>> environment;
 
   /**
    * @param saved where identities are kept between processes (an {@code --inetd} volunteer lives
    *     for one job, and taking an identity reads the whole compiler), or null for memory only
+   * @param environment the environment a driver runs in ({@code CompilerProcess#environment})
    */
-  public CompilerIdentity(Path saved) {
+  public CompilerIdentity(Path saved, Function<Path, Map<String, String>> environment) {
     this.saved = saved;
+    this.environment = environment;
   }
 
   /**
@@ -89,15 +94,25 @@ public final class CompilerIdentity {
    */
   public byte[] of(Path driver) throws IOException {
     Taken t = taken.get(driver);
-    if (t == null || !t.current(driver)) {
-      t = load(driver);
-      if (t == null || !t.current(driver)) {
-        t = take(driver);
-        save(driver, t);
-      }
-      taken.put(driver, t);
+    return t != null && t.current(driver) ? t.digest() : refresh(driver).digest();
+  }
+
+  /**
+   * Loads or takes the identity, one job at a time: jobs that arrive together wait for one reading
+   * of the compiler instead of each reading it (tens of megabytes).
+   */
+  private synchronized Taken refresh(Path driver) throws IOException {
+    Taken t = taken.get(driver);
+    if (t != null && t.current(driver)) {
+      return t;
     }
-    return t.digest();
+    t = load(driver);
+    if (t == null || !t.current(driver)) {
+      t = take(driver);
+      save(driver, t);
+    }
+    taken.put(driver, t);
+    return t;
   }
 
   private Path savedFile(Path driver) {
@@ -152,8 +167,8 @@ public final class CompilerIdentity {
     }
   }
 
-  private static Taken take(Path driver) throws IOException {
-    Map<String, String> env = CompilerProcess.environment(driver);
+  private Taken take(Path driver) throws IOException {
+    Map<String, String> env = environment.apply(driver);
     Path real = driver.toRealPath();
     List<Path> files = new ArrayList<>();
     files.add(real);
@@ -171,7 +186,13 @@ public final class CompilerIdentity {
     List<Stamp> stamps = new ArrayList<>();
     for (Path f : files) {
       Stamp before = Stamp.of(f);
-      line(d, "file " + f + " " + HexFormat.of().formatHex(contentDigest(f)));
+      byte[] content = contents.get(before);
+      if (content == null) {
+        // gcc and g++ share cc1, cc1plus and as: each is read once while it stays the same
+        content = contentDigest(f);
+        contents.put(before, content);
+      }
+      line(d, "file " + f + " " + HexFormat.of().formatHex(content));
       stamps.add(before);
     }
     return new Taken(real, d.digest(), List.copyOf(stamps));

@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Runs one compiler: with a clean environment, stdin closed, stdout and stderr into files of the
- * job directory, that directory as its working directory and TMPDIR. Every process of the job (the
- * driver, cc1, as) is killed when the job outlives {@code --job-lifetime} or the client goes away.
+ * Runs one compiler: with a clean environment (its PATH and LANG only), stdin closed, stdout and
+ * stderr into files of the job directory, that directory as its working directory and TMPDIR. Every
+ * process of the job (the driver, cc1, as) is killed when the job outlives {@code --job-lifetime}
+ * or the client goes away.
  *
  * <p>The compiler is started directly, with no wrapper: a {@code setsid} or {@code nice} exec per
  * job costs more than a millisecond, a tenth of a small compile. The nice level is set once for the
@@ -29,9 +30,15 @@ public final class CompilerProcess {
   private static final long POLL_MILLIS = 200;
 
   private final Duration lifetime;
+  private final String locale;
 
-  public CompilerProcess(Duration lifetime) {
+  /**
+   * @param locale the compilers' LANG: {@code C.UTF-8} quotes diagnostics as a UTF-8 client's own
+   *     compile does ({@code ‘x’}, not {@code 'x'})
+   */
+  public CompilerProcess(Duration lifetime, String locale) {
     this.lifetime = lifetime;
+    this.locale = locale;
   }
 
   /** Asked while the compiler runs: has the client closed the connection? */
@@ -95,10 +102,10 @@ public final class CompilerProcess {
    * The environment {@code executable} runs in, besides its TMPDIR (the job's directory): the same
    * for every job, so it is part of the compiler's identity in the result cache.
    */
-  public static Map<String, String> environment(Path executable) {
+  public Map<String, String> environment(Path executable) {
     // the toolchain's own directory first, for the driver's helper programs
     Path bin = executable.getParent();
-    return Map.of("PATH", (bin == null ? "" : bin + ":") + "/usr/bin:/bin");
+    return Map.of("PATH", (bin == null ? "" : bin + ":") + "/usr/bin:/bin", "LANG", locale);
   }
 
   /**

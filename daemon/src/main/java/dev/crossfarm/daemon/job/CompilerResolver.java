@@ -12,7 +12,9 @@ import java.util.Optional;
  * Turns the compiler name a client sent into an executable of this volunteer's toolchain, or
  * refuses: a name of another target ({@code x86_64-linux-gnu-gcc} sent to an aarch64 volunteer), a
  * name not in the catalog ({@code sh}, {@code ../x}), a version this volunteer does not have. Plain
- * names ({@code gcc}) always mean this volunteer's target.
+ * names ({@code gcc}) always mean this volunteer's target. Every refusal starts with stock
+ * distccd's words for a compiler it cannot run, {@code failed to exec NAME}, which log scrapers
+ * match, before saying why.
  */
 public final class CompilerResolver {
 
@@ -37,9 +39,9 @@ public final class CompilerResolver {
     if (name.version().isPresent() && !sameVersion(name.version().get(), installed.version())) {
       throw new JobRefusedException(
           ExitCode.COMPILER_MISSING,
-          "refused '"
+          "failed to exec "
               + sent
-              + "': this volunteer's "
+              + ": this volunteer's "
               + toolchain.name()
               + " compiler is gcc "
               + installed.version()
@@ -50,9 +52,9 @@ public final class CompilerResolver {
     if (!Files.isExecutable(executable)) {
       throw new JobRefusedException(
           ExitCode.COMPILER_MISSING,
-          "refused '"
+          "failed to exec "
               + sent
-              + "': "
+              + ": "
               + executable
               + " is not installed on this volunteer (packages: "
               + String.join(" ", toolchain.debianPackages())
@@ -69,9 +71,9 @@ public final class CompilerResolver {
   private String whyNot(String sent, Toolchain toolchain) {
     Optional<Toolchain> owner = catalog.ownerOfTriplet(sent);
     if (owner.isPresent() && !owner.get().name().equals(toolchain.name())) {
-      return "refused '"
+      return "failed to exec "
           + sent
-          + "': that compiler builds for "
+          + ": that compiler builds for "
           + owner.get().name()
           + ", and this volunteer builds for "
           + toolchain.name()
@@ -81,9 +83,9 @@ public final class CompilerResolver {
           + owner.get().port()
           + ")";
     }
-    return "refused '"
+    return "failed to exec "
         + sent
-        + "': not a compiler this "
+        + ": not a compiler this "
         + toolchain.name()
         + " volunteer runs; it accepts gcc, cc, g++, c++ and cpp, plain or prefixed by "
         + String.join("- or ", toolchain.triples())

@@ -44,7 +44,8 @@ final class ConfigFromOptions {
           ServiceLogin.of(o),
           o.cacheDir(),
           o.cacheDir() == null ? 0 : sizeOf(o.cacheSize()),
-          VersionDrift.Policy.parse(o.versionDrift()));
+          VersionDrift.Policy.parse(o.versionDrift()),
+          o.locale());
     } catch (IllegalArgumentException e) {
       throw new StartupException(ExitCode.BAD_ARGUMENTS, e.getMessage());
     }

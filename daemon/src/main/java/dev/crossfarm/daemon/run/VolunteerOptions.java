@@ -21,6 +21,7 @@ import java.util.List;
  * @param cacheDir the result cache's directory, or null for none ({@code --no-cache})
  * @param cacheSize the cache's bound, {@code 512m} and the like
  * @param versionDrift {@code warn} or {@code refuse}
+ * @param locale the compilers' LANG
  */
 public record VolunteerOptions(
     String toolchain,
@@ -54,7 +55,8 @@ public record VolunteerOptions(
     boolean zeroconf,
     Path cacheDir,
     String cacheSize,
-    String versionDrift) {
+    String versionDrift,
+    String locale) {
 
   public VolunteerOptions {
     allow = List.copyOf(allow);

@@ -75,17 +75,18 @@ final class Connection {
           config.cacheDir() == null
               ? ResultCache.off()
               : ResultCache.open(config.cacheDir(), config.cacheBytes());
+      CompilerProcess compiler = new CompilerProcess(config.jobLifetime(), config.locale());
       return new Services(
           config,
           new ArgumentPolicy(),
           new CompilerResolver(config.toolchain(), catalog),
           new ObjectCheck(config.toolchain().toolchain().elf()),
-          new CompilerProcess(config.jobLifetime()),
+          compiler,
           new JobDirectory.Factory(config.jobRoot()),
           new JobSlots(config.jobs()),
           running,
           cache,
-          new CompilerIdentity(cache.identities()),
+          new CompilerIdentity(cache.identities(), compiler::environment),
           new VersionDrift(config.versionDrift(), config.toolchain().version()),
           summaries);
     }

@@ -76,6 +76,9 @@ public final class Daemon implements AutoCloseable {
   public void start() throws IOException {
     // before the accept thread exists: it and every thread it starts inherit the level
     ProcessPriority.setOrWarn(config.nice());
+    if (services.cache().enabled()) {
+      identifyCompilers(); // before the port opens: a client that finds it open is served at once
+    }
     server = new ServerSocket();
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(config.listen(), config.port()), 128);
@@ -98,16 +101,12 @@ public final class Daemon implements AutoCloseable {
     }
     acceptor = new Thread(this::acceptLoop, "accept");
     acceptor.start();
-    if (services.cache().enabled()) {
-      Thread identify = new Thread(this::identifyCompilers, "identify");
-      identify.setDaemon(true);
-      identify.start();
-    }
   }
 
   /**
-   * Takes the identity of the toolchain's compilers while the volunteer waits for its first jobs,
-   * so none of them pays for reading the compiler.
+   * Takes the identity of the toolchain's compilers before the first job is accepted, so none of
+   * them pays for reading the compiler (a few hundred milliseconds, once; then kept in the cache's
+   * directory for the next start).
    */
   private void identifyCompilers() {
     for (String tool : List.of("gcc", "g++")) {

@@ -29,6 +29,7 @@ import java.util.List;
  * @param cacheDir the result cache's directory ({@code --cache-dir}), or null for no cache
  * @param cacheBytes the bound of the files in the cache's directory ({@code --cache-size})
  * @param versionDrift what a job preprocessed by another gcc major version gets
+ * @param locale the compilers' LANG ({@code --locale}), so diagnostics read as the client's own
  */
 public record DaemonConfig(
     InstalledToolchain toolchain,
@@ -47,7 +48,8 @@ public record DaemonConfig(
     GssAuthenticator auth,
     Path cacheDir,
     long cacheBytes,
-    VersionDrift.Policy versionDrift) {
+    VersionDrift.Policy versionDrift,
+    String locale) {
 
   public DaemonConfig {
     statsAllow = statsAllow == null ? AccessList.parse(List.of()) : statsAllow;
@@ -62,6 +64,10 @@ public record DaemonConfig(
     }
     if (cacheDir != null && cacheBytes <= 0) {
       throw new IllegalArgumentException("--cache-size must be more than 0");
+    }
+    if (locale == null || !locale.matches("[A-Za-z0-9_.@-]+")) {
+      throw new IllegalArgumentException(
+          "--locale takes a locale name such as C.UTF-8, not '" + locale + "'");
     }
     if (versionDrift == null) {
       throw new IllegalArgumentException("--version-drift must be warn or refuse");

@@ -5,17 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.crossfarm.daemon.job.CompilerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CompilerIdentityTest {
 
   @TempDir Path dir;
+
+  private static final Function<Path, Map<String, String>> ENV =
+      new CompilerProcess(Duration.ofMinutes(1), "C.UTF-8")::environment;
 
   /**
    * A stand-in driver: answers the questions as gcc does, names a cc1 beside it, and counts its
@@ -49,7 +56,7 @@ class CompilerIdentityTest {
   @Test
   void isTakenOnceAndKeptWhileTheFilesStayAsTheyWere() throws Exception {
     Path gcc = driver("12.2.0");
-    CompilerIdentity identity = new CompilerIdentity(null);
+    CompilerIdentity identity = new CompilerIdentity(null, ENV);
     byte[] first = identity.of(gcc);
     long asked = runs();
     assertArrayEquals(first, identity.of(gcc));
@@ -59,7 +66,7 @@ class CompilerIdentityTest {
   @Test
   void aCompilerUpgradedInPlaceGetsANewIdentity() throws Exception {
     Path gcc = driver("12.2.0");
-    CompilerIdentity identity = new CompilerIdentity(null);
+    CompilerIdentity identity = new CompilerIdentity(null, ENV);
     byte[] before = identity.of(gcc);
     Files.writeString(dir.resolve("cc1"), "a rebuilt cc1 for 12.3.0");
     byte[] after = identity.of(gcc);
@@ -72,17 +79,18 @@ class CompilerIdentityTest {
   void anotherProcessReadsTheSavedIdentityWithoutRunningTheCompiler() throws Exception {
     Path gcc = driver("12.2.0");
     Path saved = dir.resolve("identity");
-    byte[] first = new CompilerIdentity(saved).of(gcc);
+    byte[] first = new CompilerIdentity(saved, ENV).of(gcc);
     long asked = runs();
-    assertArrayEquals(first, new CompilerIdentity(saved).of(gcc));
+    assertArrayEquals(first, new CompilerIdentity(saved, ENV).of(gcc));
     assertEquals(asked, runs());
     Files.writeString(dir.resolve("cc1"), "a new cc1");
-    assertFalse(Arrays.equals(first, new CompilerIdentity(saved).of(gcc)), "stale: taken again");
+    assertFalse(
+        Arrays.equals(first, new CompilerIdentity(saved, ENV).of(gcc)), "stale: taken again");
   }
 
   @Test
   void realCompilersOfTwoTargetsDiffer() throws Exception {
-    CompilerIdentity identity = new CompilerIdentity(null);
+    CompilerIdentity identity = new CompilerIdentity(null, ENV);
     assertFalse(
         Arrays.equals(
             identity.of(Path.of("/usr/bin/x86_64-linux-gnu-gcc")),
@@ -90,9 +98,19 @@ class CompilerIdentityTest {
   }
 
   @Test
+  void anotherLocaleIsAnotherIdentity() throws Exception {
+    Path gcc = Path.of("/usr/bin/x86_64-linux-gnu-gcc");
+    byte[] utf8 = new CompilerIdentity(null, ENV).of(gcc);
+    byte[] c =
+        new CompilerIdentity(null, new CompilerProcess(Duration.ofMinutes(1), "C")::environment)
+            .of(gcc);
+    assertFalse(Arrays.equals(utf8, c), "diagnostics quote differently: another identity");
+  }
+
+  @Test
   void aCompilerThatCannotAnswerIsAnError() throws Exception {
     Path broken = Files.writeString(dir.resolve("broken"), "#!/bin/sh\nexit 3\n");
     Files.setPosixFilePermissions(broken, PosixFilePermissions.fromString("rwxr-xr-x"));
-    assertThrows(IOException.class, () -> new CompilerIdentity(null).of(broken));
+    assertThrows(IOException.class, () -> new CompilerIdentity(null, ENV).of(broken));
   }
 }

@@ -94,6 +94,63 @@ class CacheIT {
   }
 
   @Test
+  void aCxxProjectColdThenWarmIsIdenticalToALocalBuild() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("cxx"));
+    List<String> units = List.of("shapes", "names", "table", "main");
+    Files.writeString(
+        dir.resolve("shapes.cpp"),
+        "#include <vector>\n#include <numeric>\n#include <memory>\n"
+            + "struct Shape { virtual ~Shape() = default; virtual double area() const = 0; };\n"
+            + "struct Sq : Shape { double s; explicit Sq(double v) : s(v) {} double area() const"
+            + " override { return s * s; } };\n"
+            + "double total(int n) { std::vector<std::unique_ptr<Shape>> v;\n"
+            + "  for (int i = 0; i < n; i++) v.push_back(std::make_unique<Sq>(i));\n"
+            + "  return std::accumulate(v.begin(), v.end(), 0.0, [](double a, const auto &p) {"
+            + " return a + p->area(); }); }\n");
+    Files.writeString(
+        dir.resolve("names.cpp"),
+        "#include <string>\n#include <map>\n#include <algorithm>\n"
+            + "std::string upper(std::string s) { std::transform(s.begin(), s.end(), s.begin(),"
+            + " ::toupper); return s; }\n"
+            + "int count(const std::string &t) { std::map<char, int> m; for (char c : t) m[c]++;"
+            + " return (int) m.size(); }\n");
+    Files.writeString(
+        dir.resolve("table.cpp"),
+        "#include <unordered_map>\n#include <string>\n"
+            + "template <typename K, typename V> struct Table { std::unordered_map<K, V> m;"
+            + " void put(K k, V v) { m[k] = v; } };\n"
+            + "int use() { Table<std::string, int> t; t.put(\"a\", 1); return (int) t.m.size();"
+            + " }\n");
+    Files.writeString(
+        dir.resolve("main.cpp"),
+        "#include <iostream>\n#include <string>\ndouble total(int); std::string upper(std::string);"
+            + " int count(const std::string &); int use();\n"
+            + "int main() { std::cout << total(4) << upper(\"x\") << count(\"abca\") << use()"
+            + " << std::endl; }\n");
+    for (String u : units) {
+      Peers.run(dir, Map.of(), "g++", "-O2", "-std=c++17", "-c", u + ".cpp", "-o", u + ".local.o")
+          .ok("local g++ " + u);
+    }
+    try (Volunteer v =
+        Volunteer.forToolchain("x86_64").cache(work.resolve("cxx-store"), 1L << 30).start()) {
+      Map<String, String> env = Peers.distccEnv(v.host(",lzo"), work.resolve("dcc-cxx"));
+      for (String round : List.of("cold", "warm")) {
+        int before = v.summaries().size();
+        for (String u : units) {
+          Peers.run(
+                  dir, env, "distcc", "g++", "-O2", "-std=c++17", "-c", u + ".cpp", "-o", u + ".o")
+              .ok(round + " g++ " + u);
+          assertArrayEquals(
+              Files.readAllBytes(dir.resolve(u + ".local.o")),
+              Files.readAllBytes(dir.resolve(u + ".o")),
+              round + " " + u);
+        }
+        assertEquals(round.equals("warm") ? units.size() : 0, hits(since(v, before)), round);
+      }
+    }
+  }
+
+  @Test
   void debugObjectsFromTheCacheAreWhatStockDistccdReturns() throws Exception {
     Path stockObjects = work.resolve("stock-g");
     try (StockDistccd stock = StockDistccd.start(work, List.of())) {

@@ -154,7 +154,8 @@ final class Volunteer implements AutoCloseable {
                   auth,
                   cacheDir,
                   cacheBytes,
-                  drift),
+                  drift,
+                  "C.UTF-8"),
               catalog,
               sink::add);
       daemon.start();
