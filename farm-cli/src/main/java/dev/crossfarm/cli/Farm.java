@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       TopCommand.class,
       CacheCommand.class,
+      DoctorCommand.class,
       LogsCommand.class,
       HostsCommand.class,
       AdvertiseCommand.class,

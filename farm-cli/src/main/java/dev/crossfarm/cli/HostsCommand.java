@@ -2,6 +2,7 @@ package dev.crossfarm.cli;
 
 import dev.crossfarm.cli.farm.HostsAdvice;
 import dev.crossfarm.cli.farm.Volunteer;
+import dev.crossfarm.cli.generate.SshCommands;
 import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -90,6 +91,27 @@ final class HostsCommand implements Callable<Integer> {
             HostsAdvice.advice(line, HostsAdvice.slots(volunteers, target), kind, cores)
                 .forEach(System.out::println);
           });
+      if (ssh) {
+        // the fast path: the same volunteers through an SSH stdio channel to their ports
+        Map<String, String> channel =
+            HostsAdvice.hostsByTarget(
+                volunteers,
+                host != null ? host : thisHost(),
+                pump ? ",cpp,lzo" : plain ? "" : ",lzo",
+                HostsAdvice.Entry.SSH_CHANNEL);
+        channel.forEach(
+            (target, line) -> {
+              System.out.println(
+                  "# "
+                      + target
+                      + " clients, faster: nothing runs on the volunteer host per job (copy "
+                      + sshDir.resolve(SshCommands.CLIENT_WRAPPER)
+                      + " to the client)");
+              System.out.println("export DISTCC_SSH=" + sshDir.resolve(SshCommands.CLIENT_WRAPPER));
+              HostsAdvice.advice(line, HostsAdvice.slots(volunteers, target), kind, cores)
+                  .forEach(System.out::println);
+            });
+      }
     }
     return 0;
   }

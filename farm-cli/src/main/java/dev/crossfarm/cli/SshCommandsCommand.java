@@ -28,9 +28,14 @@ import picocli.CommandLine.Parameters;
       "Write one command per target (farm-ARCH) on this volunteer host. A client that reaches",
       "this machine over SSH names it in its host spec, with no TCP port open to it:",
       "  DISTCC_HOSTS='@builder/4:/usr/local/bin/farm-aarch64,lzo'",
-      "For container volunteers ('farm up') the command enters the running container with",
-      "'docker exec -i' (the SSH account needs the docker group); for native ones it runs",
-      "'farm daemon --inetd'. 'farm hosts --ssh' prints the clients' lines."
+      "The command relays the job to the volunteer's port on this host with bash alone: no JVM",
+      "and no 'docker exec' per job. When no volunteer answers it starts one for the job",
+      "('farm daemon --inetd', or 'docker exec -i' into the container).",
+      "",
+      "It also writes farm-ssh, for clients (copy it to them): DISTCC_SSH=farm-ssh with",
+      "DISTCC_HOSTS='@builder/4:crossfarm-3636,lzo' opens an SSH stdio channel straight to the",
+      "volunteer's port (ssh -W), so nothing runs on the volunteer host per job.",
+      "'farm hosts --ssh' prints the clients' lines for both."
     })
 final class SshCommandsCommand implements Callable<Integer> {
 
@@ -43,6 +48,14 @@ final class SshCommandsCommand implements Callable<Integer> {
       defaultValue = "/usr/local/bin",
       description = "Where (default: ${DEFAULT-VALUE}).")
   Path dir;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description =
+          "The volunteer's TCP port on this host that the commands relay to (default: the"
+              + " target's, e.g. 3636; give it with one ARCH).")
+  Integer port;
 
   @Option(
       names = "--engine",
@@ -64,26 +77,36 @@ final class SshCommandsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ToolchainCatalog catalog = ToolchainCatalog.builtIn();
+    if (port != null && targets.size() != 1) {
+      throw new ExitException(Farm.USAGE, "--port goes with exactly one ARCH");
+    }
     SshCommands commands = new SshCommands(kind(), Farm.launcher(farm));
     ArtefactWriter writer = new ArtefactWriter(Clock.systemUTC());
     for (String t : targets) {
       Toolchain toolchain = ImageCommand.toolchain(catalog, t);
       Path file = dir.resolve(SshCommands.fileName(toolchain)).toAbsolutePath();
-      String script = commands.script(toolchain, file);
-      if (dryRun) {
-        System.out.println("# " + file);
-        System.out.print(script);
-        continue;
-      }
-      Optional<Path> backup = writer.write(file, script);
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-      System.out.println(
-          "wrote " + file + backup.map(b -> " (the old one is kept as " + b + ")").orElse(""));
+      write(writer, file, commands.script(toolchain, file, port != null ? port : toolchain.port()));
     }
+    write(
+        writer,
+        dir.resolve(SshCommands.CLIENT_WRAPPER).toAbsolutePath(),
+        SshCommands.clientWrapper());
     if (!dryRun) {
       Farm.progress("clients: see 'farm hosts --ssh' for their DISTCC_HOSTS line");
     }
     return 0;
+  }
+
+  private void write(ArtefactWriter writer, Path file, String script) throws IOException {
+    if (dryRun) {
+      System.out.println("# " + file);
+      System.out.print(script);
+      return;
+    }
+    Optional<Path> backup = writer.write(file, script);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    System.out.println(
+        "wrote " + file + backup.map(b -> " (the old one is kept as " + b + ")").orElse(""));
   }
 
   private SshCommands.Engine kind() {

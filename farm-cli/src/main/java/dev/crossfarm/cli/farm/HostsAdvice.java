@@ -47,6 +47,20 @@ public final class HostsAdvice {
       return (v, host, options) ->
           SshCommands.hostSpec(host, v.jobs(), dir.resolve("farm-" + v.target()), options);
     }
+
+    /**
+     * Over SSH's stdio channel to the volunteer's port ({@code DISTCC_SSH=farm-ssh}):
+     * {@code @HOST/N:crossfarm-PORT}.
+     */
+    Entry SSH_CHANNEL =
+        (v, host, options) ->
+            "@"
+                + host
+                + "/"
+                + Math.max(1, v.jobs())
+                + ":"
+                + SshCommands.fastCommand(v.port())
+                + options;
   }
 
   /** {@code options}: "" (protocol 1), ",lzo" or ",cpp,lzo". */
