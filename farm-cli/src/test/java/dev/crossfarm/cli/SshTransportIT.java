@@ -18,10 +18,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The stock client over a real sshd ({@code DISTCC_HOSTS=@127.0.0.1:COMMAND}) to {@code farm daemon
- * --inetd}, through the command {@code farm ssh-commands} writes: lua builds with local fallback
- * off and every object identical to a local compile; the volunteer's refusals reach the client
- * through SSH; the allow-list does not apply to a client that sshd let in; nothing is left behind.
+ * The stock client over a real sshd ({@code DISTCC_HOSTS=@127.0.0.1:COMMAND}), through the commands
+ * {@code farm ssh-commands} writes: with no volunteer running, the command starts {@code farm
+ * daemon --inetd}; with one running, it relays to its port without a JVM per job; and the
+ * client-side {@code farm-ssh} opens an SSH stdio channel to the port. Each way, lua builds with
+ * local fallback off and every object identical to a local compile, the volunteer's refusals reach
+ * the client, and nothing is left behind; the allow-list does not apply to a client that sshd let
+ * in.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SshTransportIT {
@@ -58,9 +61,12 @@ class SshTransportIT {
   }
 
   @AfterAll
-  void stop() {
+  void stop() throws Exception {
     if (sshd != null) {
       sshd.close();
+    }
+    if (relayTarget != null) {
+      relayTarget.close();
     }
   }
 
@@ -96,6 +102,115 @@ class SshTransportIT {
     assertNotEquals(0, run.exit());
     assertFalse(Files.exists(dir.resolve("r.o")));
     assertTrue(run.err().contains("crossfarm volunteer (x86_64)"), run.err());
+  }
+
+  /**
+   * A running volunteer and the commands that reach it over SSH: farm-x86_64 (the relay) and the
+   * client-side farm-ssh (a stdio channel). Both tests watch that no JVM starts for a job.
+   */
+  private DaemonProcess relayTarget;
+
+  private Path relayBin;
+
+  private DaemonProcess relayTarget() throws Exception {
+    if (relayTarget == null) {
+      relayTarget =
+          DaemonProcess.start(work, Files.createDirectories(work.resolve("relay-jobs")), "x86_64");
+      relayBin = work.resolve("relay-bin");
+      Cli.farm(
+              work,
+              Map.of(),
+              "ssh-commands",
+              "x86_64",
+              "--engine",
+              "native",
+              "--port",
+              Integer.toString(relayTarget.port),
+              "--dir",
+              relayBin.toString())
+          .ok("farm ssh-commands --port");
+    }
+    return relayTarget;
+  }
+
+  /** Java processes serving --inetd jobs, seen while {@code build} runs. */
+  private static List<Long> inetdJvmsDuring(Runnable build) throws Exception {
+    java.util.Set<Long> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Thread watch =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                ProcessHandle.allProcesses()
+                    .filter(
+                        p ->
+                            p.info().commandLine().orElse("").contains("--inetd")
+                                && p.info().command().orElse("").contains("java"))
+                    .forEach(p -> seen.add(p.pid()));
+                try {
+                  Thread.sleep(20);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
+    watch.start();
+    try {
+      build.run();
+    } finally {
+      watch.interrupt();
+      watch.join();
+    }
+    return List.copyOf(seen);
+  }
+
+  @Test
+  void theRelayCommandReachesTheRunningVolunteerWithoutAJvmPerJob() throws Exception {
+    DaemonProcess v = relayTarget();
+    LuaBuild lua =
+        LuaBuild.reference(Files.createDirectories(work.resolve("relay")), "gcc -std=gnu99");
+    String spec = "@127.0.0.1/4:" + relayBin.resolve("farm-x86_64") + ",lzo";
+    List<Long> jvms =
+        inetdJvmsDuring(
+            () -> {
+              try {
+                lua.throughDistcc(sshd.clientEnv(spec, work.resolve("dcc-relay")), "4")
+                    .ok("lua through the relay");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    assertEquals(List.of(), lua.differing(), "objects that differ from the local compile");
+    assertEquals(List.of(), jvms, "JVMs started for jobs");
+    assertTrue(Files.readString(v.log).contains("COMPILE_OK"), "the running volunteer served them");
+    try (Stream<Path> left = Files.list(work.resolve("relay-jobs"))) {
+      assertTrue(left.allMatch(d -> d.toFile().list().length == 0), "job directories left behind");
+    }
+    // a refusal of the running volunteer reaches the client through the relay too
+    Path dir = Files.createDirectories(work.resolve("relay-refused"));
+    Files.writeString(dir.resolve("r.c"), "int r(void){return 1;}\n");
+    Peers.Run refused =
+        Cli.run(
+            dir,
+            sshd.clientEnv("@127.0.0.1:" + relayBin.resolve("farm-x86_64"), work.resolve("dcc-rr")),
+            60,
+            List.of("distcc", "aarch64-linux-gnu-gcc", "-c", "r.c", "-o", "r.o"));
+    assertNotEquals(0, refused.exit());
+    assertTrue(refused.err().contains("failed to exec aarch64-linux-gnu-gcc"), refused.err());
+  }
+
+  @Test
+  void theClientWrapperOpensAStdioChannelToTheVolunteersPort() throws Exception {
+    DaemonProcess v = relayTarget();
+    LuaBuild lua =
+        LuaBuild.reference(Files.createDirectories(work.resolve("fast")), "gcc -std=gnu99");
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            sshd.clientEnv("@127.0.0.1/4:crossfarm-" + v.port + ",lzo", work.resolve("dcc-fast")));
+    env.put("FARM_SSH", env.get("DISTCC_SSH"));
+    env.put("DISTCC_SSH", relayBin.resolve("farm-ssh").toString());
+    List<Long> jvms = inetdJvmsDuring(() -> lua.throughDistcc(env, "4").ok("lua through ssh -W"));
+    assertEquals(List.of(), lua.differing(), "objects that differ from the local compile");
+    assertEquals(List.of(), jvms, "JVMs started for jobs");
   }
 
   @Test

@@ -78,19 +78,29 @@ final class Sshd implements AutoCloseable {
     return sshd;
   }
 
-  /** DISTCC_SSH for this server, sharing one master connection (ControlMaster) between jobs. */
-  String distccSsh() {
-    return String.join(
-        " ",
-        "ssh -F /dev/null -p",
-        Integer.toString(port),
-        "-i",
-        dir.resolve("client_key").toString(),
-        "-o BatchMode=yes -o IdentitiesOnly=yes",
-        "-o UserKnownHostsFile=" + dir.resolve("known_hosts"),
-        "-o StrictHostKeyChecking=yes",
-        "-o ControlMaster=auto -o ControlPath=" + dir.resolve("cm.sock"),
-        "-o ControlPersist=60");
+  /**
+   * DISTCC_SSH for this server, sharing one master connection (ControlMaster) between jobs. The
+   * options live in a config file: the stock client keeps only the first 12 words of DISTCC_SSH and
+   * would drop the master connection's options silently.
+   */
+  String distccSsh() throws IOException {
+    Path config = dir.resolve("ssh_config");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "Host 127.0.0.1",
+            "  Port " + port,
+            "  IdentityFile " + dir.resolve("client_key"),
+            "  BatchMode yes",
+            "  IdentitiesOnly yes",
+            "  UserKnownHostsFile " + dir.resolve("known_hosts"),
+            "  StrictHostKeyChecking yes",
+            "  ControlMaster auto",
+            "  ControlPath " + dir.resolve("cm.sock"),
+            "  ControlPersist 60",
+            ""));
+    return "ssh -F " + config;
   }
 
   /** A stock client's environment that reaches volunteers through this server. */
