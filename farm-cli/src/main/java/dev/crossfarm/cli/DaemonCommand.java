@@ -301,6 +301,16 @@ final class DaemonCommand implements Callable<Integer> {
   String locale;
 
   @Option(
+      names = "--relay-socket",
+      paramLabel = "PATH",
+      description = {
+        "Also take jobs on this Unix socket (mode 0660: this user and its group): the relay of",
+        "'farm ssh-commands' hands SSH clients' jobs to it. sshd let those clients in, so",
+        "--allow does not apply to them, as with --inetd."
+      })
+  Path relaySocket;
+
+  @Option(
       names = "--enable-tcp-insecure",
       description =
           "Accepted for stock compatibility (the SSH client passes it): this volunteer needs no"
@@ -384,7 +394,8 @@ final class DaemonCommand implements Callable<Integer> {
             noCache ? null : cacheDir != null ? cacheDir : VolunteerOptions.defaultCacheDir(),
             cacheSize,
             versionDrift,
-            locale);
+            locale,
+            relaySocket);
     try {
       return new VolunteerProcess(options).run();
     } catch (StartupException e) {

@@ -1,6 +1,7 @@
 package dev.crossfarm.cli;
 
 import dev.crossfarm.cli.docker.Engine;
+import dev.crossfarm.cli.farm.NativeFarm;
 import dev.crossfarm.cli.generate.ArtefactWriter;
 import dev.crossfarm.cli.generate.SshCommands;
 import dev.crossfarm.toolchain.Toolchain;
@@ -58,6 +59,14 @@ final class SshCommandsCommand implements Callable<Integer> {
   Integer port;
 
   @Option(
+      names = "--socket",
+      paramLabel = "PATH",
+      description =
+          "The volunteer's relay socket ('farm daemon --relay-socket'), tried before the port"
+              + " (default for native volunteers: the one 'farm up --native' gives them).")
+  Path socket;
+
+  @Option(
       names = "--engine",
       paramLabel = "KIND",
       description = "docker or native (default: docker when an engine answers, else native).")
@@ -80,12 +89,24 @@ final class SshCommandsCommand implements Callable<Integer> {
     if (port != null && targets.size() != 1) {
       throw new ExitException(Farm.USAGE, "--port goes with exactly one ARCH");
     }
-    SshCommands commands = new SshCommands(kind(), Farm.launcher(farm));
+    SshCommands.Engine kind = kind();
+    SshCommands commands = new SshCommands(kind, Farm.launcher(farm));
     ArtefactWriter writer = new ArtefactWriter(Clock.systemUTC());
     for (String t : targets) {
       Toolchain toolchain = ImageCommand.toolchain(catalog, t);
       Path file = dir.resolve(SshCommands.fileName(toolchain)).toAbsolutePath();
-      write(writer, file, commands.script(toolchain, file, port != null ? port : toolchain.port()));
+      write(
+          writer,
+          file,
+          commands.script(
+              toolchain,
+              file,
+              port != null ? port : toolchain.port(),
+              socket != null
+                  ? socket
+                  : kind == SshCommands.Engine.NATIVE
+                      ? NativeFarm.relaySocket(NativeFarm.defaultStateDir(), toolchain.name())
+                      : null));
     }
     write(
         writer,

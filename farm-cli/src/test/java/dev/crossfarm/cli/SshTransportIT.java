@@ -214,6 +214,75 @@ class SshTransportIT {
   }
 
   @Test
+  void theRelaySocketServesSshClientsThatTheAllowListWouldRefuse() throws Exception {
+    Path socket = work.resolve("state").resolve("x86_64.sock");
+    // loopback is not on this volunteer's allow-list: over TCP it refuses everyone here
+    try (DaemonProcess v =
+        DaemonProcess.start(
+            work,
+            Files.createDirectories(work.resolve("socket-jobs")),
+            "x86_64",
+            "--allow",
+            "203.0.113.7",
+            "--relay-socket",
+            socket.toString())) {
+      assertEquals(
+          "rw-rw----",
+          java.nio.file.attribute.PosixFilePermissions.toString(
+              Files.getPosixFilePermissions(socket)),
+          "only the volunteer's user and group may open it");
+      Path bin = work.resolve("socket-bin");
+      Cli.farm(
+              work,
+              Map.of(),
+              "ssh-commands",
+              "x86_64",
+              "--engine",
+              "native",
+              "--port",
+              Integer.toString(v.port),
+              "--socket",
+              socket.toString(),
+              "--dir",
+              bin.toString())
+          .ok("farm ssh-commands --socket");
+      Path dir = Files.createDirectories(work.resolve("socket-job"));
+      Files.writeString(
+          dir.resolve("s.c"), "#include <stdio.h>\nint s(void){return puts(\"s\");}\n");
+      Cli.run(dir, "gcc", "-c", "s.c", "-o", "local.o").ok("local compile");
+      List<Long> jvms =
+          inetdJvmsDuring(
+              () -> {
+                try {
+                  Cli.run(
+                          dir,
+                          sshd.clientEnv(
+                              "@127.0.0.1:" + bin.resolve("farm-x86_64") + ",lzo",
+                              work.resolve("dcc-socket")),
+                          60,
+                          List.of("distcc", "gcc", "-c", "s.c", "-o", "s.o"))
+                      .ok("a job through the relay socket");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assertEquals(-1, Files.mismatch(dir.resolve("local.o"), dir.resolve("s.o")));
+      assertEquals(List.of(), jvms, "the running volunteer served it");
+      assertTrue(Files.readString(v.log).contains("COMPILE_OK"), Files.readString(v.log));
+      // and over TCP the same volunteer still refuses this address
+      Peers.Run tcp =
+          Cli.run(
+              dir,
+              Cli.distcc("127.0.0.1:" + v.port, work.resolve("dcc-tcp"), false),
+              60,
+              List.of("distcc", "gcc", "-c", "s.c", "-o", "t.o"));
+      assertNotEquals(0, tcp.exit());
+      assertTrue(tcp.err().contains("access denied"), tcp.err());
+    }
+    assertFalse(Files.exists(socket), "the socket goes with the volunteer");
+  }
+
+  @Test
   void theAllowListDoesNotStopAClientThatSshdLetIn() throws Exception {
     Path bin = work.resolve("bin");
     Path narrow = bin.resolve("farm-x86_64-narrow");

@@ -45,7 +45,8 @@ final class ConfigFromOptions {
           o.cacheDir(),
           o.cacheDir() == null ? 0 : sizeOf(o.cacheSize()),
           VersionDrift.Policy.parse(o.versionDrift()),
-          o.locale());
+          o.locale(),
+          o.relaySocket());
     } catch (IllegalArgumentException e) {
       throw new StartupException(ExitCode.BAD_ARGUMENTS, e.getMessage());
     }

@@ -22,6 +22,7 @@ import java.util.List;
  * @param cacheSize the cache's bound, {@code 512m} and the like
  * @param versionDrift {@code warn} or {@code refuse}
  * @param locale the compilers' LANG
+ * @param relaySocket the Unix socket SSH relays reach the volunteer on, or null
  */
 public record VolunteerOptions(
     String toolchain,
@@ -56,7 +57,8 @@ public record VolunteerOptions(
     Path cacheDir,
     String cacheSize,
     String versionDrift,
-    String locale) {
+    String locale,
+    Path relaySocket) {
 
   public VolunteerOptions {
     allow = List.copyOf(allow);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +40,7 @@ public final class Daemon implements AutoCloseable {
   private final RunningJobs running = new RunningJobs(System::nanoTime);
   private final long startedMillis = System.currentTimeMillis();
   private StatsServer stats;
+  private RelaySocket relay;
   private ServerSocket server;
   private Thread acceptor;
 
@@ -101,6 +103,10 @@ public final class Daemon implements AutoCloseable {
     }
     acceptor = new Thread(this::acceptLoop, "accept");
     acceptor.start();
+    if (config.relaySocket() != null) {
+      relay = new RelaySocket(config.relaySocket());
+      relay.start(this::relayed);
+    }
   }
 
   /**
@@ -168,6 +174,33 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
+  /** A job from the SSH relay: served as an --inetd volunteer serves one, on the pool. */
+  private void relayed(SocketChannel channel) {
+    counters.connectionAccepted();
+    try {
+      workers.execute(
+          () -> {
+            try (channel) {
+              new Connection(
+                      new PipePeer(
+                          RelaySocket.in(channel),
+                          RelaySocket.out(channel),
+                          config.ioTimeout(),
+                          null),
+                      services)
+                  .serve();
+            } catch (IOException e) {
+              log.debug("relayed connection closed: {}", e.getMessage());
+            }
+          });
+    } catch (RejectedExecutionException full) {
+      log.warn(
+          "{} connections already open (--max-connections); dropped a relayed job",
+          config.maxConnections());
+      closeQuietly(channel);
+    }
+  }
+
   private void handle(Socket socket) {
     try (socket) {
       socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.ioTimeout().toMillis()));
@@ -181,6 +214,7 @@ public final class Daemon implements AutoCloseable {
   /** Stops accepting, waits up to {@code grace} for running jobs, removes the job root. */
   public void shutdown(Duration grace) {
     closeQuietly(server);
+    closeQuietly(relay);
     closeQuietly(stats);
     workers.shutdown();
     try {

@@ -30,6 +30,7 @@ import java.util.List;
  * @param cacheBytes the bound of the files in the cache's directory ({@code --cache-size})
  * @param versionDrift what a job preprocessed by another gcc major version gets
  * @param locale the compilers' LANG ({@code --locale}), so diagnostics read as the client's own
+ * @param relaySocket the Unix socket for jobs relayed from SSH ({@code --relay-socket}), or null
  */
 public record DaemonConfig(
     InstalledToolchain toolchain,
@@ -49,7 +50,8 @@ public record DaemonConfig(
     Path cacheDir,
     long cacheBytes,
     VersionDrift.Policy versionDrift,
-    String locale) {
+    String locale,
+    Path relaySocket) {
 
   public DaemonConfig {
     statsAllow = statsAllow == null ? AccessList.parse(List.of()) : statsAllow;

@@ -60,6 +60,7 @@ final class Volunteer implements AutoCloseable {
     private List<String> statsAllow = List.of();
     private GssAuthenticator auth;
     private Path cacheDir;
+    private Path relaySocket;
     private long cacheBytes;
     private VersionDrift.Policy drift = VersionDrift.Policy.REFUSE;
 
@@ -124,6 +125,12 @@ final class Volunteer implements AutoCloseable {
       return this;
     }
 
+    /** Jobs relayed from SSH also arrive on the Unix socket {@code path}. */
+    Builder relaySocket(Path path) {
+      this.relaySocket = path;
+      return this;
+    }
+
     Builder jobsUnder(Path parent) {
       this.jobParent = parent;
       return this;
@@ -155,7 +162,8 @@ final class Volunteer implements AutoCloseable {
                   cacheDir,
                   cacheBytes,
                   drift,
-                  "C.UTF-8"),
+                  "C.UTF-8",
+                  relaySocket),
               catalog,
               sink::add);
       daemon.start();

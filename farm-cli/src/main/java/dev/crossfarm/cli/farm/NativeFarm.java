@@ -35,6 +35,11 @@ public final class NativeFarm {
   }
 
   /** {@code $XDG_STATE_HOME/crossfarm} or {@code ~/.local/state/crossfarm}. */
+  /** The Unix socket a native volunteer of {@code target} takes relayed SSH jobs on. */
+  public static Path relaySocket(Path stateDir, String target) {
+    return stateDir.resolve(target + ".sock");
+  }
+
   public static Path defaultStateDir() {
     String xdg = System.getenv("XDG_STATE_HOME");
     Path base =
@@ -66,6 +71,8 @@ public final class NativeFarm {
       command.addAll(List.of("--listen", spec.listen()));
     }
     command.addAll(List.of("--pid-file", pidFile(spec.target()).toString()));
+    // where 'farm ssh-commands' relays SSH clients' jobs, whatever the allow-list says
+    command.addAll(List.of("--relay-socket", relaySocket(stateDir, spec.target()).toString()));
     command.addAll(List.of("--log-file", logFile(spec.target()).toString()));
     Files.writeString(specFile(spec.target()), digest + "\n");
     Files.deleteIfExists(pidFile(spec.target()));

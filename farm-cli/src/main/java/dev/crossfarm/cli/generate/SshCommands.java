@@ -60,8 +60,9 @@ public final class SshCommands {
 
   /**
    * @param port the volunteer's TCP port on this host, where the relay goes
+   * @param socket a native volunteer's relay socket, tried first (outside the allow-list), or null
    */
-  public String script(Toolchain toolchain, Path installedAt, int port) {
+  public String script(Toolchain toolchain, Path installedAt, int port, Path socket) {
     String name = toolchain.name();
     List<String> lines = new ArrayList<>();
     lines.add("#!/bin/bash");
@@ -70,8 +71,24 @@ public final class SshCommands {
     lines.add("#   DISTCC_HOSTS='" + hostSpec("THIS-HOST", 4, installedAt, ",lzo") + "'");
     lines.add(
         "# and runs it as 'ssh THIS-HOST " + installedAt + " --inetd --enable-tcp-insecure'.");
-    lines.add("# It relays the job to the volunteer on 127.0.0.1:" + port + " (no process per job");
-    lines.add("# but bash and cat); when none answers there, it starts one for this job.");
+    if (socket != null) {
+      lines.add("# It relays the job to the volunteer's socket " + socket + " (perl, which Debian");
+      lines.add(
+          "# always has; sshd let the client in, so the volunteer's --allow does not apply),");
+      lines.add(
+          "# else to its port 127.0.0.1:" + port + " (bash and cat); when none answers, it starts");
+      lines.add("# one for this job.");
+      lines.add("if [ -S " + quote(socket.toString()) + " ] && command -v perl >/dev/null; then");
+      lines.add(
+          "  perl -MIO::Socket::UNIX -e " + quote(PERL_RELAY) + " " + quote(socket.toString()));
+      lines.add("  status=$?");
+      lines.add("  [ $status = 111 ] || exit $status");
+      lines.add("fi");
+    } else {
+      lines.add(
+          "# It relays the job to the volunteer on 127.0.0.1:" + port + " (no process per job");
+      lines.add("# but bash and cat); when none answers there, it starts one for this job.");
+    }
     lines.add("if exec 3<>/dev/tcp/127.0.0.1/" + port + "; then");
     lines.add("  cat <&3 &");
     lines.add("  cat >&3");
@@ -128,6 +145,22 @@ public final class SshCommands {
             "exec ${FARM_SSH:-ssh} $user \"$host\" \"$@\"")
         + "\n";
   }
+
+  /**
+   * Copies stdin to the socket and the socket to stdout; exit 111 when the socket does not take the
+   * connection (the script then tries the port).
+   */
+  static final String PERL_RELAY =
+      "my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or exit 111;"
+          + " binmode STDIN; binmode STDOUT; my $b;"
+          + " if (my $pid = fork) {"
+          + " while ((my $n = sysread($s, $b, 65536)) > 0) { my $o = 0;"
+          + " while ($o < $n) { my $w = syswrite(STDOUT, $b, $n - $o, $o); exit 0 unless $w; $o += $w } }"
+          + " kill 15, $pid; exit 0 }"
+          + " while ((my $n = sysread(STDIN, $b, 65536)) > 0) { my $o = 0;"
+          + " while ($o < $n) { my $w = syswrite($s, $b, $n - $o, $o); exit 0 unless $w; $o += $w } }"
+          // the client left: the volunteer sees the end and stops its compile
+          + " shutdown($s, 1); exit 0";
 
   private static String quote(String word) {
     return word.matches("[A-Za-z0-9_./:=+,@%-]+") ? word : "'" + word.replace("'", "'\\''") + "'";

@@ -18,7 +18,8 @@ class SshCommandsTest {
         nativeCommands.script(
             ToolchainCatalog.builtIn().get("aarch64"),
             Path.of("/usr/local/bin/farm-aarch64"),
-            3700);
+            3700,
+            null);
     assertTrue(s.startsWith("#!/bin/bash\n"), s);
     assertTrue(s.contains("exec 3<>/dev/tcp/127.0.0.1/3700"), s);
     assertTrue(
@@ -31,9 +32,23 @@ class SshCommandsTest {
   void containersAreEnteredOnlyWhenTheRelayFindsNoVolunteer() {
     String s =
         new SshCommands(SshCommands.Engine.DOCKER, "/usr/local/bin/farm")
-            .script(ToolchainCatalog.builtIn().get("aarch64"), Path.of("/x/farm-aarch64"), 3636);
+            .script(
+                ToolchainCatalog.builtIn().get("aarch64"), Path.of("/x/farm-aarch64"), 3636, null);
     assertTrue(
         s.indexOf("/dev/tcp/127.0.0.1/3636") < s.indexOf("docker exec -i crossfarm-aarch64"), s);
+  }
+
+  @Test
+  void aNativeVolunteersSocketIsTriedFirstThenItsPort() {
+    String s =
+        nativeCommands.script(
+            ToolchainCatalog.builtIn().get("aarch64"),
+            Path.of("/usr/local/bin/farm-aarch64"),
+            3636,
+            Path.of("/home/u/.local/state/crossfarm/aarch64.sock"));
+    int socket = s.indexOf("[ -S /home/u/.local/state/crossfarm/aarch64.sock ]");
+    assertTrue(socket > 0 && socket < s.indexOf("/dev/tcp/127.0.0.1/3636"), s);
+    assertTrue(s.contains("[ $status = 111 ] || exit $status"), "a refused socket falls through");
   }
 
   @Test
