@@ -61,6 +61,12 @@ public final class ResultCache {
    */
   private static final int RESCAN_EVERY = 256;
 
+  /**
+   * Before this process has counted the store, one store in this many counts it (and evicts): a
+   * long-running volunteer counts at its first stats request anyway.
+   */
+  private static final int FIRST_SCAN_ODDS = 32;
+
   /** A temporary file this old was left by a volunteer that died while storing. */
   private static final long STALE_TEMP_MILLIS = 3_600_000;
 
@@ -215,9 +221,12 @@ public final class ResultCache {
       }
       move(temp, file);
       stores.incrementAndGet();
-      if (!scanned
-          || bytes.addAndGet(size) > maxBytes
-          || storesSinceScan.incrementAndGet() >= RESCAN_EVERY) {
+      bytes.addAndGet(size);
+      if (scanned
+          ? bytes.get() > maxBytes || storesSinceScan.incrementAndGet() >= RESCAN_EVERY
+          // not counted yet (a process that serves one job, --inetd): the scan of a large store
+          // is paid by one store in FIRST_SCAN_ODDS, so the bound still holds, late
+          : ThreadLocalRandom.current().nextInt(FIRST_SCAN_ODDS) == 0) {
         rescan();
       }
     } catch (IOException | RuntimeException e) {

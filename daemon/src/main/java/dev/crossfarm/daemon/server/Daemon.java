@@ -1,5 +1,6 @@
 package dev.crossfarm.daemon.server;
 
+import dev.crossfarm.daemon.cache.ResultCache;
 import dev.crossfarm.daemon.log.JobSummary;
 import dev.crossfarm.daemon.stats.Counters;
 import dev.crossfarm.daemon.stats.StatsServer;
@@ -80,6 +81,12 @@ public final class Daemon implements AutoCloseable {
     ProcessPriority.setOrWarn(config.nice());
     if (services.cache().enabled()) {
       identifyCompilers(); // before the port opens: a client that finds it open is served at once
+      ResultCache.Stats cache = services.cache().stats(); // counts the store, once
+      log.info(
+          "result cache in {}: {} of {} bytes used",
+          cache.directory(),
+          cache.bytes(),
+          cache.maxBytes());
     }
     server = new ServerSocket();
     server.setReuseAddress(true);
