@@ -41,7 +41,7 @@ public final class CompilerResolver {
           ExitCode.COMPILER_MISSING,
           "failed to exec "
               + sent
-              + ": this volunteer's "
+              + ": refused, this volunteer's "
               + toolchain.name()
               + " compiler is gcc "
               + installed.version()
@@ -54,7 +54,7 @@ public final class CompilerResolver {
           ExitCode.COMPILER_MISSING,
           "failed to exec "
               + sent
-              + ": "
+              + ": refused, "
               + executable
               + " is not installed on this volunteer (packages: "
               + String.join(" ", toolchain.debianPackages())
@@ -73,7 +73,7 @@ public final class CompilerResolver {
     if (owner.isPresent() && !owner.get().name().equals(toolchain.name())) {
       return "failed to exec "
           + sent
-          + ": that compiler builds for "
+          + ": refused, that compiler builds for "
           + owner.get().name()
           + ", and this volunteer builds for "
           + toolchain.name()
@@ -85,7 +85,7 @@ public final class CompilerResolver {
     }
     return "failed to exec "
         + sent
-        + ": not a compiler this "
+        + ": refused, not a compiler this "
         + toolchain.name()
         + " volunteer runs; it accepts gcc, cc, g++, c++ and cpp, plain or prefixed by "
         + String.join("- or ", toolchain.triples())
