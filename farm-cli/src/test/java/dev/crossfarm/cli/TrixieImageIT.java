@@ -1,6 +1,7 @@
 package dev.crossfarm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crossfarm.cli.docker.Engine;
@@ -76,6 +77,24 @@ class TrixieImageIT {
     // the same compile inside the image: the volunteer used trixie's compiler, not the host's
     gccInImage(image, "-O2", "-c", "f.c", "-o", "inside.o");
     assertEquals(-1, Files.mismatch(work.resolve("f.o"), work.resolve("inside.o")));
+
+    // this host's cross gcc 12 preprocesses with Debian's cross headers (lib/gcc-cross/.../12):
+    // the gcc 14 volunteer refuses the job by default, naming both versions
+    Files.writeString(
+        work.resolve("d.c"), "#include <stddef.h>\nsize_t d(int x){return (size_t) x;}\n");
+    Peers.Run drifted =
+        Cli.run(
+            work,
+            Cli.distcc("127.0.0.1:3736/2,lzo", work.resolve("dcc"), false),
+            60,
+            List.of("distcc", "aarch64-linux-gnu-gcc", "-O2", "-c", "d.c", "-o", "d.o"));
+    assertNotEquals(0, drifted.exit(), "a gcc 12 client's job compiled on the gcc 14 volunteer");
+    assertTrue(
+        drifted.err().contains("preprocessed by gcc 12")
+            && drifted.err().contains("compiles with gcc " + version),
+        drifted.err());
+    assertTrue(
+        drifted.err().contains("/usr/lib/gcc-cross/aarch64-linux-gnu/12/include/"), drifted.err());
   }
 
   /** The image's own aarch64 gcc, run in the work directory (mounted at /w). */
