@@ -60,36 +60,38 @@ plt.legend()
 plt.tight_layout()
 plt.savefig("bench/jobs-per-second.png", dpi=110)
 
+
+def bars(names, farm_label, title, path):
+    """Median build times, crossfarm beside stock distccd, one pair of bars per workload."""
+    plt.figure(figsize=(6, 4))
+    x = range(len(names))
+    plt.bar([i - 0.2 for i in x], [median(w, "farm") for w in names], 0.4, label=farm_label)
+    plt.bar([i + 0.2 for i in x], [median(w, "stock") for w in names], 0.4, label="stock distccd")
+    plt.xticks(list(x), names)
+    plt.ylabel("seconds (median)")
+    plt.title(title)
+    plt.legend()
+    plt.tight_layout()
+    plt.savefig(path, dpi=110)
+
+
 # plot 2: build time per workload
-lua = [
+builds = [
     w
     for w in workloads
     if (w.startswith("lua") or w.startswith("zstd")) and not w.endswith(("-cold", "-warm"))
 ]
-plt.figure(figsize=(6, 4))
-x = range(len(lua))
-plt.bar([i - 0.2 for i in x], [median(w, "farm") for w in lua], 0.4, label="crossfarm")
-plt.bar([i + 0.2 for i in x], [median(w, "stock") for w in lua], 0.4, label="stock distccd")
-plt.xticks(list(x), lua)
-plt.ylabel("seconds (median)")
-plt.title("Full build time")
-plt.legend()
-plt.tight_layout()
-plt.savefig("bench/build-time.png", dpi=110)
+bars(builds, "crossfarm", "Full build time", "bench/build-time.png")
 
 # plot 3: the result cache, cold and warm, against stock compiling every time
 cache = [w for w in workloads if w.endswith(("-cold", "-warm"))]
 if cache:
-    plt.figure(figsize=(6, 4))
-    x = range(len(cache))
-    plt.bar([i - 0.2 for i in x], [median(w, "farm") for w in cache], 0.4, label="crossfarm, --cache-dir")
-    plt.bar([i + 0.2 for i in x], [median(w, "stock") for w in cache], 0.4, label="stock distccd")
-    plt.xticks(list(x), cache)
-    plt.ylabel("seconds (median)")
-    plt.title("Builds with the result cache: cold (emptied) and warm (again)")
-    plt.legend()
-    plt.tight_layout()
-    plt.savefig("bench/cache.png", dpi=110)
+    bars(
+        cache,
+        "crossfarm, --cache-dir",
+        "Builds with the result cache: cold (emptied) and warm (again)",
+        "bench/cache.png",
+    )
 
 date = datetime.date.today().isoformat()
 lines = [
