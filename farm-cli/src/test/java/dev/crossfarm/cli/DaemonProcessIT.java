@@ -45,6 +45,7 @@ class DaemonProcessIT {
                 "127.0.0.1",
                 "--jobs",
                 "2",
+                "--no-cache", // the job line is compared with stock's: a hit would end in cache:hit
                 "--log-file",
                 log.toString(),
                 "--pid-file",

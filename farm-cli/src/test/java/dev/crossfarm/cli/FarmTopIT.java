@@ -28,7 +28,8 @@ class FarmTopIT {
     Path config =
         Files.writeString(
             work.resolve("farm.yaml"),
-            "targets: [x86_64, aarch64]\ndefaults: {listen: 127.0.0.1, jobs: 2}\n"
+            // no result cache: the test watches jobs compile, which earlier runs' hits would skip
+            "targets: [x86_64, aarch64]\ndefaults: {listen: 127.0.0.1, jobs: 2, cache: false}\n"
                 + "per-target:\n  x86_64: {port: 23632}\n  aarch64: {port: 23636}\n");
     try {
       Cli.farm(work, env, "up", "--native", "--config", config.toString())
