@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
       NodeCommand.class,
       ImageCommand.class,
       DaemonCommand.class,
+      FrontCommand.class,
       HealthCommand.class,
       CommandLine.HelpCommand.class
     })

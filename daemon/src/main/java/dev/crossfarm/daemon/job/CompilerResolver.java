@@ -31,11 +31,7 @@ public final class CompilerResolver {
 
   public Resolved resolve(String sent) throws JobRefusedException {
     Toolchain toolchain = installed.toolchain();
-    Optional<CompilerName> accepted = toolchain.accept(sent);
-    if (accepted.isEmpty()) {
-      throw new JobRefusedException(ExitCode.COMPILER_MISSING, whyNot(sent, toolchain));
-    }
-    CompilerName name = accepted.get();
+    CompilerName name = accept(toolchain, catalog, sent);
     if (name.version().isPresent() && !sameVersion(name.version().get(), installed.version())) {
       throw new JobRefusedException(
           ExitCode.COMPILER_MISSING,
@@ -63,12 +59,25 @@ public final class CompilerResolver {
     return new Resolved(name, executable);
   }
 
+  /**
+   * The name check alone, for a machine that runs no compiler of the toolchain (the front): a
+   * compiler of this target, or the refusal a volunteer would give.
+   */
+  public static CompilerName accept(Toolchain toolchain, ToolchainCatalog catalog, String sent)
+      throws JobRefusedException {
+    Optional<CompilerName> accepted = toolchain.accept(sent);
+    if (accepted.isEmpty()) {
+      throw new JobRefusedException(ExitCode.COMPILER_MISSING, whyNot(sent, toolchain, catalog));
+    }
+    return accepted.get();
+  }
+
   /** {@code 12} and {@code 12.2} match 12.2.0; {@code 1} does not match 12.2.0. */
   static boolean sameVersion(String requested, String installed) {
     return installed.equals(requested) || installed.startsWith(requested + ".");
   }
 
-  private String whyNot(String sent, Toolchain toolchain) {
+  private static String whyNot(String sent, Toolchain toolchain, ToolchainCatalog catalog) {
     Optional<Toolchain> owner = catalog.ownerOfTriplet(sent);
     if (owner.isPresent() && !owner.get().name().equals(toolchain.name())) {
       return "failed to exec "

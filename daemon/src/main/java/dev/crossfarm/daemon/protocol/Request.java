@@ -13,6 +13,22 @@ public record Request(int version, List<String> argv) {
     argv = List.copyOf(argv);
   }
 
+  /**
+   * The source name before the argument policy has read the request, for logs: the first word that
+   * is not an option or the value of {@code -o}; null when there is none.
+   */
+  public String sourceGuess() {
+    for (int i = 1; i < argv.size(); i++) {
+      String a = argv.get(i);
+      if (a.equals("-o")) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return null;
+  }
+
   /** Protocol 2 compresses the source, stderr, stdout and object with LZO. */
   public boolean compressed() {
     return version >= 2;

@@ -7,12 +7,8 @@ import dev.crossfarm.daemon.protocol.RequestLimits;
 import dev.crossfarm.daemon.server.AccessList;
 import dev.crossfarm.daemon.server.DaemonConfig;
 import dev.crossfarm.toolchain.Toolchain;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,9 +23,9 @@ final class ConfigFromOptions {
       int compilePort = o.port() != null ? o.port() : installed.toolchain().port();
       return new DaemonConfig(
           installed,
-          listenAddress(o.listen()),
+          ServerAddresses.listen(o.listen()),
           compilePort,
-          AccessList.parse(networks(o)),
+          AccessList.parse(ServerAddresses.clients(o.allow(), o.allowPrivate())),
           o.jobs() != null ? o.jobs() : Runtime.getRuntime().availableProcessors() + 2,
           o.nice(),
           Duration.ofSeconds(o.jobLifetime()),
@@ -75,35 +71,9 @@ final class ConfigFromOptions {
 
   private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kmg]?)(?:i?b)?");
 
-  /** --allow and --allow-private; loopback alone when neither is given. */
-  static List<String> networks(VolunteerOptions o) {
-    List<String> networks = new ArrayList<>(o.allow());
-    if (o.allowPrivate()) {
-      networks.addAll(AccessList.PRIVATE);
-    }
-    if (networks.isEmpty()) {
-      networks.addAll(AccessList.LOOPBACK);
-    }
-    return networks;
-  }
-
   /** A directory of this process's own, so two volunteers never share job directories. */
   private static Path jobRoot(Path jobDir, Toolchain toolchain) {
     return (jobDir != null ? jobDir : Path.of(System.getProperty("java.io.tmpdir")))
         .resolve("crossfarm-" + toolchain.name() + "-" + ProcessHandle.current().pid());
-  }
-
-  private static InetAddress listenAddress(String listen) {
-    if (listen == null) {
-      return null;
-    }
-    if (!listen.matches("[0-9A-Fa-f:.]+")) {
-      throw new IllegalArgumentException("--listen takes an IP address, not '" + listen + "'");
-    }
-    try {
-      return InetAddress.getByName(listen);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("--listen: '" + listen + "' is not an IP address");
-    }
   }
 }

@@ -140,7 +140,7 @@ final class Connection {
       String clientCwd = requests.version() == 3 ? requests.readWorkingDirectory() : null;
       Request request = requests.readArguments();
       String compiler = request.argv().get(0);
-      job.describe(compiler, guessSource(request));
+      job.describe(compiler, request.sourceGuess());
       CompileJob work;
       CompilerResolver.Resolved resolved;
       try {
@@ -423,19 +423,6 @@ final class Connection {
   private static boolean isFull(IOException e) {
     String m = String.valueOf(e.getMessage());
     return m.contains("No space left") || m.contains("Disk quota");
-  }
-
-  /** The source name of a request the policy has not read yet: the first non-option word. */
-  private static String guessSource(Request request) {
-    for (int i = 1; i < request.argv().size(); i++) {
-      String a = request.argv().get(i);
-      if (a.equals("-o")) {
-        i++;
-      } else if (!a.startsWith("-")) {
-        return a;
-      }
-    }
-    return null;
   }
 
   private void summary(

@@ -8,11 +8,11 @@ import java.nio.file.Path;
  *
  * @param source a plain job's source facts, or null (pump: many files, not cached)
  */
-record Received(Path cwd, Source source) {
+public record Received(Path cwd, Source source) {
 
   /**
    * @param digest the SHA-256 of the preprocessed source
    * @param client the compiler that preprocessed it, or null when no header named one
    */
-  record Source(byte[] digest, ClientCompiler client) {}
+  public record Source(byte[] digest, ClientCompiler client) {}
 }

@@ -10,13 +10,14 @@ import java.security.MessageDigest;
 /**
  * The preprocessed source on its way into the job's file: its digest (the cache key's) and the
  * client's compiler (its line markers') are taken from the same pass, so the source is read once.
+ * The front takes the same facts to place a job.
  */
-final class SourceTap extends FilterOutputStream {
+public final class SourceTap extends FilterOutputStream {
 
   private final MessageDigest digest = Digests.sha256();
   private final LineMarkers markers = new LineMarkers();
 
-  SourceTap(OutputStream file) {
+  public SourceTap(OutputStream file) {
     super(file);
   }
 
@@ -33,7 +34,7 @@ final class SourceTap extends FilterOutputStream {
   }
 
   /** What the source told, once it has all passed. */
-  Received.Source facts() {
+  public Received.Source facts() {
     return new Received.Source(digest.digest(), markers.compiler());
   }
 }

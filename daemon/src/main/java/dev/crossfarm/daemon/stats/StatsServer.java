@@ -33,7 +33,7 @@ public final class StatsServer implements AutoCloseable {
   /** A scraper sends its request line at once; a half-open client holds a thread this long. */
   private static final int READ_TIMEOUT_MILLIS = 1000;
 
-  private final VolunteerStatus status;
+  private final StatusPages status;
 
   /** Who may change something ({@code POST /cache/clear}): the compile allow-list alone. */
   private final Predicate<InetAddress> compiles;
@@ -75,7 +75,7 @@ public final class StatsServer implements AutoCloseable {
   public StatsServer(
       Predicate<InetAddress> admits,
       Predicate<InetAddress> compiles,
-      VolunteerStatus status,
+      StatusPages status,
       Supplier<String> clearCache) {
     this.admits = admits;
     this.compiles = compiles;
@@ -153,7 +153,7 @@ public final class StatsServer implements AutoCloseable {
         }
         case "/dashboard", "/dashboard/" -> {
           type = "text/html; charset=utf-8";
-          body = Dashboard.page();
+          body = status.dashboard();
         }
         default -> body = status.stockText();
       }

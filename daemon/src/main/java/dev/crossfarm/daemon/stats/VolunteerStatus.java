@@ -14,7 +14,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,7 +23,7 @@ import java.util.Map;
  * {@code farm top}. Everything is read from counters and snapshots: rendering never waits for a
  * job.
  */
-public final class VolunteerStatus {
+public final class VolunteerStatus implements StatusPages {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,9 +59,10 @@ public final class VolunteerStatus {
   }
 
   /** Stock distccd 3.4's page: the same field names in the same order. */
+  @Override
   public String stockText() {
     JobSummary longest = counters.longest();
-    double[] load = loadAverage();
+    double[] load = Metrics.loadAverage();
     StringBuilder b = new StringBuilder("argv /distccd\n<distccstats>\n");
     line(b, "dcc_tcp_accept", counters.accepted());
     line(b, "dcc_rej_bad_req", counters.count(Result.REJ_BAD_REQ));
@@ -94,7 +94,7 @@ public final class VolunteerStatus {
     line(b, "dcc_num_compiles2", counters.recent(5));
     line(b, "dcc_num_compiles3", counters.recent(15));
     line(b, "dcc_num_procstate_D", 0);
-    line(b, "dcc_max_RSS", maxRssKb());
+    line(b, "dcc_max_RSS", Metrics.maxRssKb());
     b.append("dcc_max_RSS_name (java)\n");
     line(b, "dcc_io_rate", -1);
     b.append("dcc_free_space ").append(freeMegabytes()).append(" MB\n");
@@ -103,6 +103,7 @@ public final class VolunteerStatus {
   }
 
   /** Prometheus text exposition format 0.0.4. */
+  @Override
   public String prometheus() {
     String target = config.toolchain().toolchain().name();
     StringBuilder b = new StringBuilder();
@@ -111,82 +112,48 @@ public final class VolunteerStatus {
     b.append("crossfarm_volunteer_info{toolchain=\"")
         .append(target)
         .append("\",compiler_version=\"")
-        .append(escape(config.toolchain().version()))
+        .append(Metrics.escape(config.toolchain().version()))
         .append("\",compiler_prefix=\"")
-        .append(escape(config.toolchain().installation().prefix()))
+        .append(Metrics.escape(config.toolchain().installation().prefix()))
         .append("\",port=\"")
         .append(port)
         .append("\"} 1\n");
-    b.append("# HELP crossfarm_jobs_total Jobs finished, by result (stock distccd's names).\n");
-    b.append("# TYPE crossfarm_jobs_total counter\n");
-    for (Result r : Result.values()) {
-      b.append("crossfarm_jobs_total{result=\"")
-          .append(r)
-          .append("\"} ")
-          .append(counters.count(r))
-          .append('\n');
-    }
-    b.append("# HELP crossfarm_refusals_total Requests refused, by reason.\n");
-    b.append("# TYPE crossfarm_refusals_total counter\n");
-    for (String reason : List.of("access", "arguments", "compiler", "protocol", "other")) {
-      b.append("crossfarm_refusals_total{reason=\"")
-          .append(reason)
-          .append("\"} ")
-          .append(counters.refusals().getOrDefault(reason, 0L))
-          .append('\n');
-    }
-    b.append(
-        "# HELP crossfarm_job_duration_seconds Time of finished compiles, from connection to reply.\n");
-    b.append("# TYPE crossfarm_job_duration_seconds histogram\n");
-    long[] cumulative = counters.cumulativeHistogram();
-    for (int i = 0; i < Counters.BUCKETS.length; i++) {
-      b.append("crossfarm_job_duration_seconds_bucket{le=\"")
-          .append(Counters.BUCKETS[i])
-          .append("\"} ")
-          .append(cumulative[i])
-          .append('\n');
-    }
-    b.append("crossfarm_job_duration_seconds_bucket{le=\"+Inf\"} ")
-        .append(cumulative[cumulative.length - 1])
-        .append('\n');
-    b.append("crossfarm_job_duration_seconds_sum ")
-        .append(counters.durationSecondsSum())
-        .append('\n');
-    b.append("crossfarm_job_duration_seconds_count ").append(counters.compiles()).append('\n');
-    counter(
-        b, "crossfarm_received_bytes_total", "Bytes received from clients.", counters.bytesIn());
-    counter(b, "crossfarm_sent_bytes_total", "Bytes sent to clients.", counters.bytesOut());
-    counter(b, "crossfarm_connections_total", "Connections accepted.", counters.accepted());
-    gauge(b, "crossfarm_jobs_running", "Compilers running now.", slots.running());
-    gauge(b, "crossfarm_jobs_queued", "Jobs received and waiting for a slot.", slots.waiting());
-    gauge(b, "crossfarm_slots", "Compile slots (--jobs).", slots.size());
-    gauge(b, "crossfarm_uptime_seconds", "Seconds since the volunteer started.", uptimeSeconds());
+    Metrics.results(b, counters);
+    Metrics.gauge(b, "crossfarm_jobs_running", "Compilers running now.", slots.running());
+    Metrics.gauge(
+        b, "crossfarm_jobs_queued", "Jobs received and waiting for a slot.", slots.waiting());
+    Metrics.gauge(b, "crossfarm_slots", "Compile slots (--jobs).", slots.size());
+    Metrics.gauge(
+        b, "crossfarm_uptime_seconds", "Seconds since the volunteer started.", uptimeSeconds());
     ResultCache.Stats c = cache.stats();
-    counter(b, "crossfarm_cache_hits_total", "Jobs answered from the result cache.", c.hits());
-    counter(
+    Metrics.counter(
+        b, "crossfarm_cache_hits_total", "Jobs answered from the result cache.", c.hits());
+    Metrics.counter(
         b,
         "crossfarm_cache_misses_total",
         "Cacheable jobs the result cache did not have.",
         c.misses());
-    counter(b, "crossfarm_cache_stores_total", "Results stored in the cache.", c.stores());
-    counter(
+    Metrics.counter(b, "crossfarm_cache_stores_total", "Results stored in the cache.", c.stores());
+    Metrics.counter(
         b,
         "crossfarm_cache_evictions_total",
         "Entries removed to keep the cache under --cache-size.",
         c.evictions());
-    counter(
+    Metrics.counter(
         b,
         "crossfarm_cache_errors_total",
         "Damaged entries removed and stores that failed (full disk, read-only).",
         c.errors());
-    gauge(b, "crossfarm_cache_bytes", "Bytes of the files in the cache's directory.", c.bytes());
-    gauge(b, "crossfarm_cache_size_limit_bytes", "--cache-size (0: no cache).", c.maxBytes());
-    counter(
+    Metrics.gauge(
+        b, "crossfarm_cache_bytes", "Bytes of the files in the cache's directory.", c.bytes());
+    Metrics.gauge(
+        b, "crossfarm_cache_size_limit_bytes", "--cache-size (0: no cache).", c.maxBytes());
+    Metrics.counter(
         b,
         "crossfarm_version_drift_jobs_total",
         "Jobs preprocessed by another gcc major version than this volunteer's.",
         drift.driftedJobs());
-    counter(
+    Metrics.counter(
         b,
         "crossfarm_version_unknown_jobs_total",
         "Jobs whose source names no compiler header (version unknown).",
@@ -195,6 +162,12 @@ public final class VolunteerStatus {
   }
 
   /** For the dashboard and farm top. */
+  @Override
+  public String dashboard() {
+    return Dashboard.page();
+  }
+
+  @Override
   public String json() {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("toolchain", config.toolchain().toolchain().name());
@@ -213,7 +186,7 @@ public final class VolunteerStatus {
     s.put("refusals", counters.refusals());
     s.put("bytesIn", counters.bytesIn());
     s.put("bytesOut", counters.bytesOut());
-    s.put("load1", loadAverage()[0]);
+    s.put("load1", Metrics.loadAverage()[0]);
     s.put("jobs", running.snapshot());
     ResultCache.Stats c = cache.stats();
     Map<String, Object> cacheJson = new LinkedHashMap<>();
@@ -254,32 +227,6 @@ public final class VolunteerStatus {
     b.append(name).append(' ').append(value).append('\n');
   }
 
-  private static void counter(StringBuilder b, String name, String help, long value) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    b.append("# TYPE ")
-        .append(name)
-        .append(" counter\n")
-        .append(name)
-        .append(' ')
-        .append(value)
-        .append('\n');
-  }
-
-  private static void gauge(StringBuilder b, String name, String help, long value) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    b.append("# TYPE ")
-        .append(name)
-        .append(" gauge\n")
-        .append(name)
-        .append(' ')
-        .append(value)
-        .append('\n');
-  }
-
-  private static String escape(String label) {
-    return label.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-  }
-
   private long freeMegabytes() {
     try {
       Path root = config.jobRoot();
@@ -287,31 +234,6 @@ public final class VolunteerStatus {
       return store.getUsableSpace() >> 20;
     } catch (IOException e) {
       return 0;
-    }
-  }
-
-  /** This JVM's peak resident set (VmHWM), in kB as stock reports RSS. */
-  private static long maxRssKb() {
-    try {
-      for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (l.startsWith("VmHWM:")) {
-          return Long.parseLong(l.replaceAll("\\D", ""));
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // not Linux, or no /proc: report none
-    }
-    return 0;
-  }
-
-  private static double[] loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return new double[] {
-        Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])
-      };
-    } catch (IOException | RuntimeException e) {
-      return new double[3];
     }
   }
 }
