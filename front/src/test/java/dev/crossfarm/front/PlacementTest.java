@@ -1,0 +1,197 @@
+package dev.crossfarm.front;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crossfarm.daemon.cache.CacheKey;
+import dev.crossfarm.daemon.drift.LineMarkers.ClientCompiler;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PlacementTest {
+
+  private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+  private Placement placement;
+  private Volunteer a;
+  private Volunteer b;
+
+  @BeforeEach
+  void twoVolunteers() {
+    placement =
+        new Placement(
+            List.of(
+                new VolunteerAddress("10.0.0.1", 3632, 4632),
+                new VolunteerAddress("10.0.0.2", 3632, 4632)),
+            clock::get);
+    a = placement.volunteers().get(0);
+    b = placement.volunteers().get(1);
+    placement.polled(a, 1, "12.2.0");
+    placement.polled(b, 3, "12.2.0");
+  }
+
+  private static Job job(String key, int major) {
+    return new Job(
+        2,
+        "gcc",
+        "x.c",
+        key == null ? null : new CacheKey(key.repeat(64).substring(0, 64)),
+        major == 0
+            ? null
+            : new ClientCompiler(
+                major, "/usr/lib/gcc/x86_64-linux-gnu/" + major + "/include/stddef.h"),
+        1000);
+  }
+
+  private Lease now(Job job) throws Exception {
+    return placement.place(job, new HashSet<>(), clock.get() + TimeUnit.SECONDS.toNanos(60));
+  }
+
+  /** A deadline already past: the job is placed now or not at all. */
+  private Lease orNone(Job job, Set<Volunteer> tried) throws Exception {
+    return placement.place(job, tried, clock.get());
+  }
+
+  @Test
+  void fillsFreeSlotsInProportionToThemAndQueuesTheRest() throws Exception {
+    List<Lease> leases = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      leases.add(now(job(null, 0)));
+    }
+    assertEquals(1, leases.stream().filter(l -> l.volunteer == a).count());
+    assertEquals(3, leases.stream().filter(l -> l.volunteer == b).count());
+    Placement.NoVolunteer busy =
+        assertThrows(Placement.NoVolunteer.class, () -> orNone(job(null, 0), new HashSet<>()));
+    assertTrue(busy.getMessage().contains("--queue-timeout"), busy.getMessage());
+  }
+
+  @Test
+  void aWaitingJobTakesTheFirstSlotThatFrees() throws Exception {
+    List<Lease> leases = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      leases.add(now(job(null, 0)));
+    }
+    CompletableFuture<Lease> waiting =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return now(job(null, 0));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    while (placement.snapshot().queued() == 0) {
+      Thread.onSpinWait();
+    }
+    Lease onA = leases.stream().filter(l -> l.volunteer == a).findFirst().orElseThrow();
+    placement.answered(onA, job(null, 0), 0, 1000);
+    assertSame(a, waiting.get(30, TimeUnit.SECONDS).volunteer);
+  }
+
+  @Test
+  void aJobGoesBackToTheVolunteerThatHasItsResultEvenWhenItsSlotsAreBusy() throws Exception {
+    Lease first = now(job("a", 0));
+    assertSame(b, first.volunteer, "the free slot where it finishes soonest: b's");
+    placement.answered(first, job("a", 0), 0, 1000);
+    for (int i = 0; i < 3; i++) {
+      now(job(null, 0)); // b's three slots busy, then a's
+    }
+    now(job(null, 0));
+    Lease again = orNone(job("a", 0), new HashSet<>());
+    assertSame(b, again.volunteer);
+    assertTrue(again.affine);
+  }
+
+  @Test
+  void aFailedCompileRecordsNoAffinity() throws Exception {
+    Lease first = now(job("c", 0));
+    placement.answered(first, job("c", 0), 1 << 8, 1000);
+    assertEquals(0, placement.snapshot().affine());
+    assertEquals(false, now(job("c", 0)).affine);
+  }
+
+  @Test
+  void aClientGoesToAVolunteerOfItsGccWhenTheFarmHasOne() throws Exception {
+    placement.polled(a, 1, "14.2.0");
+    assertSame(a, now(job(null, 14)).volunteer);
+    assertSame(b, now(job(null, 12)).volunteer);
+    // no volunteer has gcc 13: the volunteers decide, as their --version-drift says
+    assertNotNull(now(job(null, 13)));
+  }
+
+  @Test
+  void aJobIsNeverSentAgainToAVolunteerItFailedOn() throws Exception {
+    Lease onB = now(job(null, 0));
+    placement.failed(onB, new VolunteerFailure(VolunteerFailure.Kind.GARBAGE, "nonsense"));
+    Set<Volunteer> tried = new HashSet<>(Set.of(b));
+    assertSame(a, orNone(job(null, 0), tried).volunteer);
+    tried.add(a);
+    Placement.NoVolunteer none =
+        assertThrows(Placement.NoVolunteer.class, () -> orNone(job(null, 0), tried));
+    assertTrue(none.getMessage().contains("failed on every volunteer"), none.getMessage());
+  }
+
+  @Test
+  void aVolunteerThatAnsweredGarbageIsAvoidedForAMinute() throws Exception {
+    Lease onB = now(job(null, 0));
+    placement.failed(onB, new VolunteerFailure(VolunteerFailure.Kind.GARBAGE, "nonsense"));
+    placement.polled(b, 3, "12.2.0"); // its stats page still answers
+    assertSame(a, now(job(null, 0)).volunteer);
+    assertNull(placementOrNull(job(null, 0)), "a busy, b avoided: the job waits");
+    clock.addAndGet(Placement.LONG_NANOS);
+    assertSame(b, now(job(null, 0)).volunteer);
+  }
+
+  private Lease placementOrNull(Job job) throws Exception {
+    try {
+      return orNone(job, new HashSet<>());
+    } catch (Placement.NoVolunteer busy) {
+      return null;
+    }
+  }
+
+  @Test
+  void aVolunteerThatStopsAnsweringLosesItsJobsInFlight() throws Exception {
+    Lease onB = now(job(null, 0));
+    placement.pollFailed(b, "timed out");
+    assertNull(onB.aborted(), "one missed poll is not enough");
+    placement.pollFailed(b, "timed out");
+    assertNotNull(onB.aborted());
+    assertSame(a, now(job(null, 0)).volunteer);
+  }
+
+  @Test
+  void withNoVolunteerAliveAJobIsSentBackAtOnceSayingSo() {
+    for (int i = 0; i < Placement.POLLS_TO_DOWN; i++) {
+      placement.pollFailed(a, "connection refused");
+      placement.pollFailed(b, "connection refused");
+    }
+    Placement.NoVolunteer none = assertThrows(Placement.NoVolunteer.class, () -> now(job(null, 0)));
+    assertTrue(none.getMessage().contains("no volunteer of the farm is alive"), none.getMessage());
+    assertTrue(none.getMessage().contains("connection refused"), none.getMessage());
+  }
+
+  @Test
+  void theFasterVolunteerGetsTheJobWhenBothHaveRoom() throws Exception {
+    placement.polled(a, 4, "12.2.0");
+    placement.polled(b, 4, "12.2.0");
+    Lease l1 = now(job(null, 0));
+    Lease l2 = now(job(null, 0));
+    // a took 10x as long per byte as b
+    placement.answered(l1.volunteer == a ? l1 : l2, job(null, 0), 0, 10_000_000);
+    placement.answered(l1.volunteer == a ? l2 : l1, job(null, 0), 0, 1_000_000);
+    assertSame(b, now(job(null, 0)).volunteer);
+    assertSame(b, now(job(null, 0)).volunteer);
+    assertSame(b, now(job(null, 0)).volunteer);
+  }
+}
