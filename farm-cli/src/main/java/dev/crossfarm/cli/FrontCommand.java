@@ -82,13 +82,22 @@ final class FrontCommand implements Callable<Integer> {
   @Option(
       names = "--volunteer",
       paramLabel = "HOST:PORT[/STATSPORT]",
-      required = true,
       description = {
         "A volunteer of the target (repeatable). Its stats port (default: its port + 1000) must",
         "answer: the front reads its slots and compiler from /status.json every second, and",
         "sends it nothing while it does not answer."
       })
   List<String> volunteers = new ArrayList<>();
+
+  @Option(
+      names = "--volunteers-dns",
+      paramLabel = "NAME:PORT[/STATSPORT]",
+      description = {
+        "A name whose every address is a volunteer, looked up again every second (repeatable):",
+        "on Swarm, tasks.SERVICE gives one address per running volunteer, so nodes that join",
+        "or leave are followed. farm up --swarm --front uses it."
+      })
+  List<String> volunteerNames = new ArrayList<>();
 
   @Option(names = "--stats", description = "Serve the front's statistics (see --stats-port).")
   boolean stats;
@@ -219,6 +228,7 @@ final class FrontCommand implements Callable<Integer> {
           new RequestLimits(maxArgs, maxArgLength, (long) maxSourceMb << 20),
           Duration.ofSeconds(ioTimeout),
           volunteers.stream().map(VolunteerAddress::parse).toList(),
+          volunteerNames.stream().map(VolunteerAddress::parse).toList(),
           stats ? (statsPort != null ? statsPort : Toolchain.statsPortOf(clientPort)) : null,
           AccessList.parse(statsAllow),
           Duration.ofSeconds(queueTimeout),

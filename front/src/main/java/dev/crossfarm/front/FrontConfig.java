@@ -16,7 +16,9 @@ import java.util.List;
  * @param allow who may send jobs (as a volunteer's --allow)
  * @param limits the volunteers' request limits, applied as the request is read
  * @param ioTimeout longest silence of a client while its request comes in
- * @param volunteers the volunteers, in the order given
+ * @param volunteers the volunteers named by address, in the order given
+ * @param volunteerNames names that resolve to volunteers, one per address (a Swarm service's {@code
+ *     tasks.NAME}), looked up again every poll
  * @param statsPort the stats port, or null for none
  * @param statsAllow who may read the stats besides {@code allow}
  * @param queueTimeout longest a job waits for a free slot before it is sent back to compile on the
@@ -34,6 +36,7 @@ public record FrontConfig(
     RequestLimits limits,
     Duration ioTimeout,
     List<VolunteerAddress> volunteers,
+    List<VolunteerAddress> volunteerNames,
     Integer statsPort,
     AccessList statsAllow,
     Duration queueTimeout,
@@ -44,9 +47,10 @@ public record FrontConfig(
 
   public FrontConfig {
     volunteers = List.copyOf(volunteers);
-    if (volunteers.isEmpty()) {
+    volunteerNames = List.copyOf(volunteerNames);
+    if (volunteers.isEmpty() && volunteerNames.isEmpty()) {
       throw new IllegalArgumentException(
-          "a front needs at least one volunteer: --volunteer HOST:PORT");
+          "a front needs volunteers: --volunteer HOST:PORT or --volunteers-dns NAME:PORT");
     }
     if (maxConnections < 1) {
       throw new IllegalArgumentException("--max-connections must be at least 1");

@@ -6,6 +6,8 @@ import dev.crossfarm.toolchain.ToolchainCatalog;
 import java.io.IOException;
 import java.net.BindException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +45,15 @@ public final class FrontProcess {
               + e.getMessage()
               + " (is a volunteer or another front running there?)");
     }
+    List<String> named = new ArrayList<>();
+    config.volunteers().forEach(v -> named.add(v.text()));
+    config.volunteerNames().forEach(v -> named.add("every address of " + v.text()));
     log.info(
-        "crossfarm front for {} listening on {}:{}, {} volunteers: {}",
+        "crossfarm front for {} listening on {}:{}, volunteers: {}",
         config.toolchain().name(),
         config.listen() == null ? "*" : config.listen().getHostAddress(),
         front.port(),
-        config.volunteers().size(),
-        String.join(" ", config.volunteers().stream().map(VolunteerAddress::text).toList()));
+        String.join(", ", named));
     if (front.statsPort() > 0) {
       log.info("statistics on port {}", front.statsPort());
     }

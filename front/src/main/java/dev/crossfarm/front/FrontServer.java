@@ -47,7 +47,8 @@ public final class FrontServer implements AutoCloseable {
   public FrontServer(FrontConfig config, ToolchainCatalog catalog, Consumer<JobSummary> summaries) {
     this.config = config;
     this.placement = new Placement(config.volunteers(), System::nanoTime);
-    this.watch = new Watch(placement, config.pollInterval());
+    this.watch =
+        new Watch(placement, config.volunteers(), config.volunteerNames(), config.pollInterval());
     this.connections = new Semaphore(config.maxConnections());
     this.services =
         new FrontConnection.Services(
@@ -79,7 +80,7 @@ public final class FrontServer implements AutoCloseable {
   /** Polls the volunteers, binds the port and starts accepting. */
   public void start() throws IOException, InterruptedException {
     clearSpool();
-    watch.pollAll();
+    watch.round();
     for (Volunteer v : placement.volunteers()) {
       if (!v.alive) {
         log.warn("volunteer {} does not answer yet ({}); jobs go to the others", v, v.lastFailure);

@@ -58,7 +58,10 @@ final class Placement {
   static final int POLLS_TO_DOWN = 2;
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final List<Volunteer> volunteers;
+
+  /** Replaced whole (under the lock) when the volunteers found by name change. */
+  private volatile List<Volunteer> volunteers;
+
   private final LongSupplier clock;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private final Map<CacheKey, Volunteer> affinity =
@@ -394,8 +397,51 @@ final class Placement {
     }
   }
 
+  /** The volunteers now: a copy that later changes do not touch. */
   List<Volunteer> volunteers() {
     return volunteers;
+  }
+
+  /**
+   * Makes the volunteers exactly {@code wanted}: new addresses join (not alive until their first
+   * poll answers), known ones keep their state, and those no longer wanted leave; their jobs in
+   * flight are aborted and go to others.
+   *
+   * @return whether anything changed
+   */
+  boolean sync(List<VolunteerAddress> wanted) {
+    lock.lock();
+    try {
+      List<Volunteer> next = new ArrayList<>();
+      for (VolunteerAddress a : wanted) {
+        next.add(
+            volunteers.stream()
+                .filter(v -> v.address.equals(a))
+                .findFirst()
+                .orElseGet(() -> new Volunteer(a)));
+      }
+      boolean changed = !next.equals(volunteers);
+      for (Volunteer v : volunteers) {
+        if (!next.contains(v)) {
+          log.warn(
+              "volunteer {} is gone from the farm; its {} jobs go to others", v, v.leases.size());
+          v.alive = false;
+          for (Lease l : List.copyOf(v.leases)) {
+            l.abort("the volunteer left the farm");
+          }
+        }
+      }
+      for (Volunteer v : next) {
+        if (!volunteers.contains(v)) {
+          log.info("volunteer {} joined the farm", v);
+        }
+      }
+      volunteers = List.copyOf(next);
+      dispatch();
+      return changed;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** One volunteer in a snapshot. */

@@ -194,4 +194,19 @@ class PlacementTest {
     assertSame(b, now(job(null, 0)).volunteer);
     assertSame(b, now(job(null, 0)).volunteer);
   }
+
+  @Test
+  void volunteersFoundByNameJoinAndLeaveAndTheLeaversLoseTheirJobs() throws Exception {
+    Lease onB = now(job(null, 0));
+    VolunteerAddress c = new VolunteerAddress("10.0.0.3", 3632, 4632);
+    placement.sync(List.of(a.address, c));
+    assertEquals(List.of(a, placement.volunteers().get(1)), placement.volunteers());
+    assertNotNull(onB.aborted(), "b left: its job goes elsewhere");
+    Volunteer joined = placement.volunteers().get(1);
+    assertEquals(c, joined.address);
+    assertEquals(false, joined.alive, "a new volunteer waits for its first poll");
+    placement.polled(joined, 4, "12.2.0");
+    assertSame(joined, now(job(null, 0)).volunteer);
+    assertEquals(false, placement.sync(List.of(a.address, c)), "nothing changed");
+  }
 }
