@@ -2,6 +2,7 @@ package dev.crossfarm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossfarm.cli.farm.HealthProbe;
+import dev.crossfarm.cli.farm.PlaceKind;
 import dev.crossfarm.cli.farm.StatsPage;
 import dev.crossfarm.cli.farm.Volunteer;
 import dev.crossfarm.toolchain.ToolchainCatalog;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -87,6 +89,7 @@ final class StatusCommand implements Callable<Integer> {
           "%-8s %-9s %-26s %-6s %-9s %-5s %-6s %-6s %-5s %s%n",
           "TARGET", "HEALTH", "WHERE", "PORT", "GCC", "SLOTS", "DONE", "FAILED", "HITS", "IMAGE");
       List<String> drifted = new ArrayList<>();
+      List<String> placed = new ArrayList<>();
       boolean allHealthy = true;
       for (Volunteer v : volunteers) {
         String health = v.state();
@@ -120,6 +123,9 @@ final class StatusCommand implements Callable<Integer> {
           if (s != null) {
             hits = TopCommand.hitRate(s.path("cache"));
             drifted.addAll(driftedClients(v, s.path("drift")));
+            if (v.kind() == PlaceKind.FRONT) {
+              placed.addAll(frontShares(v, s));
+            }
           }
         } else {
           allHealthy = false;
@@ -137,6 +143,11 @@ final class StatusCommand implements Callable<Integer> {
             hits,
             v.image());
       }
+      if (!placed.isEmpty()) {
+        System.out.println();
+        System.out.println("Where the fronts' jobs went:");
+        placed.forEach(System.out::println);
+      }
       warnVersionDrift(volunteers);
       if (!drifted.isEmpty()) {
         System.out.println();
@@ -146,5 +157,31 @@ final class StatusCommand implements Callable<Integer> {
       ZeroconfReport.print(volunteers, catalog, FarmView.advertiserRunning());
       return allHealthy ? 0 : Farm.FAILURE;
     }
+  }
+
+  /** One line per volunteer behind a front: its state, slots, and the front's jobs it answered. */
+  static List<String> frontShares(Volunteer front, JsonNode status) {
+    long total = 0;
+    for (JsonNode v : status.path("volunteers")) {
+      total += v.path("jobs").asLong();
+    }
+    List<String> lines = new ArrayList<>();
+    for (JsonNode v : status.path("volunteers")) {
+      long jobs = v.path("jobs").asLong();
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "  %s front %s:%d -> %-22s %-5s %2d slots %6d jobs (%d%%) %d failed",
+              front.target(),
+              front.host(),
+              front.port(),
+              v.path("address").asText(),
+              v.path("alive").asBoolean() ? "up" : "down",
+              v.path("slots").asInt(),
+              jobs,
+              total == 0 ? 0 : Math.round(100.0 * jobs / total),
+              v.path("failures").asLong()));
+    }
+    return lines;
   }
 }

@@ -67,6 +67,16 @@ final class UpCommand implements Callable<Integer> {
   boolean swarm;
 
   @Option(
+      names = "--front",
+      description = {
+        "With --swarm: also run one front per target on the manager (as 'front: true' in",
+        "farm.yaml), on the target's port + 10000 (aarch64 13636). Clients then name that one",
+        "address; the front places each job on the best volunteer, and finds the volunteers of",
+        "nodes that join or leave by itself. 'farm hosts' prints it."
+      })
+  boolean front;
+
+  @Option(
       names = "--zeroconf",
       description = {
         "Announce the volunteers over mDNS for '+zeroconf' clients (as 'zeroconf: true' in",
@@ -94,11 +104,13 @@ final class UpCommand implements Callable<Integer> {
     FarmConfig farm = config.load(catalog);
     List<Toolchain> wanted = ConfigMixin.targets(catalog, farm, targets);
     Map<String, String> failures = new LinkedHashMap<>();
+    boolean fronted = front || Boolean.TRUE.equals(farm.front());
     try (Place place = Places.choose(forceNative, swarm, farm, Farm.version(), Farm::progress)) {
       List<VolunteerSpec> specs = new ArrayList<>();
       for (Toolchain t : wanted) {
         VolunteerSpec spec = VolunteerSpec.of(t, farm, place.defaultSlots());
-        specs.add(zeroconf ? spec.withZeroconf() : spec);
+        spec = zeroconf ? spec.withZeroconf() : spec;
+        specs.add(fronted ? place.behindFront(spec) : spec);
       }
       place.prepare(specs, rebuild);
       for (VolunteerSpec spec : specs) {
@@ -108,7 +120,16 @@ final class UpCommand implements Callable<Integer> {
           failures.put(spec.target(), e.getMessage());
           continue;
         }
-        for (Place.Endpoint at : place.endpoints(spec)) {
+        List<Place.Endpoint> endpoints = new ArrayList<>(place.endpoints(spec));
+        if (fronted) {
+          try {
+            Farm.progress(spec.target() + ": " + place.upFront(spec));
+          } catch (PlaceException e) {
+            failures.put(spec.target() + "'s front", e.getMessage());
+          }
+          endpoints.addAll(place.frontEndpoints(spec));
+        }
+        for (Place.Endpoint at : endpoints) {
           HealthProbe.Result health =
               HealthProbe.await(
                   at.host(),

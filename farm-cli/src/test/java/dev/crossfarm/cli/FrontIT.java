@@ -276,9 +276,13 @@ class FrontIT {
   }
 
   private static byte[] plain(List<String> argv) throws IOException {
+    return plain(argv, "int x;\n");
+  }
+
+  private static byte[] plain(List<String> argv, String source) throws IOException {
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
     ClientWire.writePlain(
-        new ProtocolWriter(wire), 1, argv, "int x;\n".getBytes(StandardCharsets.UTF_8));
+        new ProtocolWriter(wire), 1, argv, source.getBytes(StandardCharsets.UTF_8));
     return wire.toByteArray();
   }
 
@@ -330,6 +334,44 @@ class FrontIT {
         s.close();
       }
     }
+  }
+
+  @Test
+  void aClientThatGoesAwayMidCompileHasItsCompilerStoppedOnTheVolunteer() throws Exception {
+    DaemonProcess a = volunteer("a", 2);
+    Front f = front(Cli.freeLoopbackPort(), at(a));
+    StringBuilder heavy = new StringBuilder();
+    for (int i = 0; i < 15_000; i++) {
+      heavy.append("int f").append(i).append("(int*a,int n){int s=0;for(int i=0;i<n;i++)s+=a[i]*");
+      heavy.append(i).append("+(s>>3);return s;}\n");
+    }
+    byte[] wire = plain(List.of("gcc", "-O2", "-c", "heavy.c", "-o", "heavy.o"), heavy.toString());
+    try (Socket s = new Socket("127.0.0.1", f.port())) {
+      s.getOutputStream().write(wire);
+      s.getOutputStream().flush();
+      waitFor(() -> !a.jobProcesses().isEmpty(), "the compile to start on the volunteer");
+    }
+    waitFor(() -> a.jobProcesses().isEmpty(), "the volunteer to stop the compile");
+    waitFor(
+        () -> {
+          try {
+            return f.logText().contains("the client went away");
+          } catch (IOException e) {
+            return false;
+          }
+        },
+        "the front's log line");
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier c, String what)
+      throws InterruptedException {
+    for (int i = 0; i < 600; i++) {
+      if (c.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("timed out waiting for " + what);
   }
 
   @Test

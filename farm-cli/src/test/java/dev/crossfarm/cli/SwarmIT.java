@@ -264,6 +264,35 @@ class SwarmIT {
 
   @Test
   @Order(6)
+  void withAFrontClientsNameOneAddressAndStillGetIdenticalObjects() throws Exception {
+    Peers.Run up =
+        Cli.farm(work, Map.of(), "up", "--swarm", "--front", "aarch64")
+            .ok("farm up --swarm --front aarch64");
+    assertTrue(
+        up.err().contains("aarch64's front: answers a real compile on 127.0.0.1:13636"), up.err());
+    String hosts = Cli.farm(work, Map.of(), "hosts").ok("farm hosts").out();
+    assertTrue(hosts.contains("127.0.0.1:13636/"), hosts);
+    assertTrue(!hosts.contains("127.0.0.1:3636/"), "with a front, hosts names it alone: " + hosts);
+    LuaBuild lua =
+        LuaBuild.reference(
+            work.resolve("front"),
+            "aarch64-linux-gnu-gcc -std=gnu99",
+            "AR=aarch64-linux-gnu-ar rcu",
+            "RANLIB=aarch64-linux-gnu-ranlib");
+    lua.throughDistcc(Cli.distcc("127.0.0.1:13636/8,lzo", work.resolve("dcc-front"), false), "4")
+        .ok("lua through the swarm's front");
+    assertEquals(List.of(), lua.differing());
+    String status = Cli.farm(work, Map.of(), "status").ok("farm status").out();
+    assertTrue(status.contains("front:"), status);
+    // the front found the node's volunteer by name, and sent it the jobs
+    String metrics =
+        Cli.run(work, "curl", "-s", "http://127.0.0.1:14636/metrics").ok("front metrics").out();
+    assertTrue(
+        metrics.lines().anyMatch(l -> l.startsWith("crossfarm_front_volunteers_alive 1")), metrics);
+  }
+
+  @Test
+  @Order(7)
   void aTargetIsRefusedOnANodeThatCannotRunIt() {
     // this node is x86_64, which hosts every target: the refusal is for an unknown target name
     Peers.Run bad = Cli.farm(work, Map.of(), "node", "label", node, "--targets", "sparc");
@@ -271,7 +300,7 @@ class SwarmIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void downLeavesNoServiceLabelOrRegistryAndTheSwarmAsItWas() {
     Cli.farm(work, Map.of(), "down", "--swarm").ok("farm down --swarm");
     assertEquals("", Cli.run(work, "docker", "service", "ls", "-q").ok("service ls").out().trim());

@@ -40,6 +40,7 @@ final class FrontConnection {
       Placement placement,
       Forwarding forwarding,
       ClientBook clients,
+      ClientWatch clientWatch,
       AtomicLong retries,
       Consumer<JobSummary> summaries) {}
 
@@ -145,9 +146,21 @@ final class FrontConnection {
               System.currentTimeMillis());
       long attempt = System.nanoTime();
       Forwarding.Reply reply;
+      services.clientWatch().watch(socket, lease);
       try {
         reply = services.forwarding().send(lease, job.version(), request);
       } catch (VolunteerFailure failure) {
+        if (ClientWatch.CLIENT_GONE.equals(lease.aborted())) {
+          services.placement().cancelled(lease);
+          log.info(
+              "{}: {} {}: the client went away; its job on {} stopped",
+              text(),
+              compiler,
+              source,
+              v);
+          summary(Result.CLI_DISCONN, 0, ExitCode.IO_ERROR, bytesIn, 0, v.toString());
+          return;
+        }
         services.placement().failed(lease, failure);
         services.retries().incrementAndGet();
         tried.add(v);
@@ -159,6 +172,8 @@ final class FrontConnection {
             v,
             failure.getMessage());
         continue;
+      } finally {
+        services.clientWatch().unwatch(socket);
       }
       services.placement().answered(lease, job, reply.waitStatus(), System.nanoTime() - attempt);
       try (Spool bytes = reply.bytes()) {

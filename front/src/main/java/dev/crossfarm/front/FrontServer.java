@@ -40,6 +40,7 @@ public final class FrontServer implements AutoCloseable {
   private final ExecutorService workers;
   private final AtomicLong retries = new AtomicLong();
   private final ClientBook clients = new ClientBook();
+  private final ClientWatch clientWatch = new ClientWatch();
   private ServerSocket server;
   private StatsServer stats;
   private Thread acceptor;
@@ -62,6 +63,7 @@ public final class FrontServer implements AutoCloseable {
                 config.spoolDir(),
                 FrontConnection.SPOOL_IN_MEMORY),
             clients,
+            clientWatch,
             retries,
             summary -> {
               counters.accept(summary);
@@ -184,6 +186,7 @@ public final class FrontServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     watch.close();
+    clientWatch.close();
   }
 
   @Override

@@ -299,6 +299,17 @@ final class Placement {
     }
   }
 
+  /** The attempt ended for the client's sake (it went away): nothing counts against anyone. */
+  void cancelled(Lease lease) {
+    lock.lock();
+    try {
+      release(lease);
+      dispatch();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private Volunteer release(Lease lease) {
     Volunteer v = lease.volunteer;
     if (v.leases.remove(lease)) {

@@ -15,6 +15,7 @@ import java.util.Map;
  *   aarch64: {port: 3636, memory: 4g, cpus: 4}
  * image: {suite: bookworm}
  * engine: swarm        # docker (default: containers of this engine, else native), native, swarm
+ * front: true          # with swarm: one address per target (farm front on the manager)
  * </pre>
  */
 public record FarmConfig(
@@ -22,10 +23,11 @@ public record FarmConfig(
     TargetConfig defaults,
     @JsonProperty("per-target") Map<String, TargetConfig> perTarget,
     ImageConfig image,
-    String engine) {
+    String engine,
+    Boolean front) {
 
   public static final FarmConfig DEFAULT =
-      new FarmConfig(List.of("armv7h", "aarch64"), null, null, null, null);
+      new FarmConfig(List.of("armv7h", "aarch64"), null, null, null, null, null);
 
   public FarmConfig {
     targets = targets == null || targets.isEmpty() ? DEFAULT_TARGETS : List.copyOf(targets);

@@ -26,5 +26,8 @@ public final class Labels {
   /** Containers: "true" when clients must pass a Kerberos login. */
   public static final String AUTH = "dev.crossfarm.auth";
 
+  /** Swarm services: "front" for a target's front ({@code farm up --swarm --front}). */
+  public static final String ROLE = "dev.crossfarm.role";
+
   private Labels() {}
 }

@@ -2,6 +2,7 @@ package dev.crossfarm.cli.farm;
 
 import dev.crossfarm.cli.docker.Labels;
 import dev.crossfarm.cli.image.ImageRecipe;
+import dev.crossfarm.toolchain.Toolchain;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,6 +101,44 @@ public record ContainerPlan(
             new PortBinding(port, spec.port(), spec.listen()),
             new PortBinding(spec.toolchain().statsPort(), spec.statsPort(), spec.listen())),
         new TreeMap<>(labels));
+  }
+
+  /**
+   * The plan of {@code spec}'s front: the volunteer image (it carries the farm command) running
+   * {@code farm front}, on the target's port inside, published on {@link VolunteerSpec#frontPort}
+   * and its stats port; it finds the volunteers by {@code volunteersByName}.
+   */
+  public static ContainerPlan front(
+      VolunteerSpec spec, String image, ImageRecipe recipe, String volunteersByName) {
+    int port = spec.toolchain().port();
+    List<String> arguments = spec.frontArguments(volunteersByName, recipe.jobsTmpfs().path());
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Labels.TARGET, spec.target());
+    labels.put(Labels.ROLE, "front");
+    labels.put(Labels.SPEC, Integer.toHexString((image + " " + arguments).hashCode()));
+    return new ContainerPlan(
+        frontName(spec.target()),
+        image,
+        recipe.farmInImage("front", "--toolchain", spec.target()),
+        arguments,
+        new TreeMap<>(),
+        List.of(),
+        List.of(),
+        recipe.jobsTmpfs(),
+        null,
+        null,
+        List.of(),
+        recipe.health(),
+        List.of(
+            new PortBinding(port, spec.frontPort(), null),
+            new PortBinding(
+                spec.toolchain().statsPort(), Toolchain.statsPortOf(spec.frontPort()), null)),
+        new TreeMap<>(labels));
+  }
+
+  /** The service of {@code target}'s front. */
+  public static String frontName(String target) {
+    return "crossfarm-front-" + target;
   }
 
   /** The container (or service) of {@code target}'s volunteer. */

@@ -77,6 +77,12 @@ public final class HostsAdvice {
         byTarget.computeIfAbsent(v.target(), t -> new ArrayList<>()).add(v);
       }
     }
+    // a target with a front is named by its front alone: the front places every job
+    byTarget.replaceAll(
+        (target, vs) ->
+            vs.stream().anyMatch(v -> v.kind() == PlaceKind.FRONT)
+                ? vs.stream().filter(v -> v.kind() == PlaceKind.FRONT).toList()
+                : vs);
     Map<String, String> lines = new LinkedHashMap<>();
     byTarget.forEach(
         (target, vs) -> {
@@ -98,7 +104,11 @@ public final class HostsAdvice {
 
   public static int slots(List<Volunteer> volunteers, String target) {
     return volunteers.stream()
-        .filter(v -> v.target().equals(target) && v.state().equals("running"))
+        .filter(
+            v ->
+                v.target().equals(target)
+                    && v.state().equals("running")
+                    && v.kind() != PlaceKind.FRONT)
         .mapToInt(v -> Math.max(1, v.jobs()))
         .sum();
   }

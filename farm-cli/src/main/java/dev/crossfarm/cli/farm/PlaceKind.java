@@ -7,7 +7,9 @@ package dev.crossfarm.cli.farm;
 public enum PlaceKind {
   DOCKER("docker", true, true),
   SWARM("swarm", false, false),
-  NATIVE("native", true, false);
+  NATIVE("native", true, false),
+  /** A target's front on the swarm's manager: one address for all its volunteers. */
+  FRONT("front", false, false);
 
   private final String label;
   private final boolean onThisMachine;

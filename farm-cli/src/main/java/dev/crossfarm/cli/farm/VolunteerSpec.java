@@ -78,6 +78,74 @@ public record VolunteerSpec(
         t.versionDrift());
   }
 
+  /**
+   * The same volunteer behind a front on {@code frontNetwork}: the front's address must be let in,
+   * to compile and to read the stats page (with no --allow the volunteer already takes private
+   * networks, the front's among them).
+   */
+  public VolunteerSpec behindFront(String frontNetwork) {
+    List<String> clients = allow.isEmpty() ? allow : plus(allow, frontNetwork);
+    return new VolunteerSpec(
+        toolchain,
+        port,
+        listen,
+        clients,
+        plus(statsAllow, frontNetwork),
+        jobs,
+        memoryBytes,
+        cpus,
+        jobLifetime,
+        auth,
+        zeroconf,
+        cache,
+        cacheSize,
+        versionDrift);
+  }
+
+  private static List<String> plus(List<String> list, String more) {
+    List<String> all = new ArrayList<>(list);
+    if (!all.contains(more)) {
+      all.add(more);
+    }
+    return List.copyOf(all);
+  }
+
+  /** Where a front of this target listens for clients: the volunteer's port + 10000. */
+  public int frontPort() {
+    return port + FRONT_PORT_SHIFT;
+  }
+
+  /**
+   * The front's port is the volunteers' + this: volunteers keep their ports on every node (SSH and
+   * Kerberos clients, and anyone naming a node, still reach them), and the front's port differs on
+   * the manager, which may run a volunteer too.
+   */
+  public static final int FRONT_PORT_SHIFT = 10000;
+
+  /** Options after {@code farm front --toolchain T} for the front of this target. */
+  public List<String> frontArguments(String volunteersByName, String spoolDir) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--port",
+                Integer.toString(toolchain.port()),
+                "--stats",
+                "--volunteers-dns",
+                volunteersByName,
+                "--spool-dir",
+                spoolDir));
+    if (allow.isEmpty()) {
+      args.add("--allow-private");
+    }
+    for (String a : allow) {
+      args.addAll(List.of("--allow", a));
+    }
+    for (String a : statsAllow) {
+      args.addAll(List.of("--stats-allow", a));
+    }
+    return args;
+  }
+
   /** The same volunteer, announced over mDNS. */
   public VolunteerSpec withZeroconf() {
     return new VolunteerSpec(

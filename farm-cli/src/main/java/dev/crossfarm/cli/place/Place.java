@@ -39,6 +39,39 @@ public interface Place extends AutoCloseable {
    */
   String up(VolunteerSpec spec);
 
+  /**
+   * The volunteer of {@code spec} as it runs behind its target's front (which must reach it), for
+   * {@link #up} and then {@link #upFront}.
+   *
+   * @throws PlaceException when this place has no fronts
+   */
+  default VolunteerSpec behindFront(VolunteerSpec spec) {
+    throw noFront();
+  }
+
+  /**
+   * Starts or updates the front of {@code spec}'s target (which then names every volunteer of it),
+   * after {@link #up}; only a place with several volunteers of a target has one.
+   *
+   * @return what was done, for the progress line
+   * @throws PlaceException when this place has no fronts
+   */
+  default String upFront(VolunteerSpec spec) {
+    throw noFront();
+  }
+
+  private static PlaceException noFront() {
+    return new PlaceException(
+        "--front: a front gives the volunteers of one target on several machines one address;"
+            + " it runs on a swarm (--swarm). A single machine's volunteer needs none; for"
+            + " volunteers you started yourself, run 'farm front --volunteer HOST:PORT ...'");
+  }
+
+  /** Where the front of {@code spec}'s target must answer once it runs. */
+  default List<Endpoint> frontEndpoints(VolunteerSpec spec) {
+    return List.of();
+  }
+
   /** Where the volunteer of {@code spec} must answer once it runs. */
   List<Endpoint> endpoints(VolunteerSpec spec);
 

@@ -81,7 +81,7 @@ final class SwarmPlace implements Place {
       prepare(List.of(spec), false);
     }
     ContainerPlan plan = ContainerPlan.of(spec, imageOf.get(spec.target()), ImageRecipe.bundled());
-    SwarmFarm.Change change = swarm.up(plan);
+    SwarmFarm.Change change = fronted ? swarm.upBehindFront(plan) : swarm.up(plan);
     String done = "service " + plan.name() + " " + change.name().toLowerCase(Locale.ROOT);
     return swarm.nodesFor(spec.target()).isEmpty()
         ? done
@@ -90,6 +90,43 @@ final class SwarmPlace implements Place {
             + spec.target()
             + ")"
         : done;
+  }
+
+  /** Whether the volunteers started so far stand behind a front (on the farm's network). */
+  private boolean fronted;
+
+  /** From now on, volunteers join the farm's network, where their front finds them. */
+  @Override
+  public VolunteerSpec behindFront(VolunteerSpec spec) {
+    fronted = true;
+    return spec.behindFront(SwarmFarm.NETWORK_SUBNET);
+  }
+
+  @Override
+  public String upFront(VolunteerSpec spec) {
+    if (!imageOf.containsKey(spec.target())) {
+      prepare(List.of(spec), false);
+    }
+    ContainerPlan plan =
+        ContainerPlan.front(
+            spec,
+            imageOf.get(spec.target()),
+            ImageRecipe.bundled(),
+            "tasks." + ContainerPlan.containerName(spec.target()) + ":" + spec.toolchain().port());
+    SwarmFarm.Change change = swarm.upFront(plan);
+    return "service "
+        + plan.name()
+        + " "
+        + change.name().toLowerCase(Locale.ROOT)
+        + ": clients name the manager's port "
+        + spec.frontPort();
+  }
+
+  @Override
+  public List<Endpoint> frontEndpoints(VolunteerSpec spec) {
+    return List.of(
+        new Endpoint(
+            spec.target() + "'s front", SwarmFarm.managerAddress(engine), spec.frontPort()));
   }
 
   @Override

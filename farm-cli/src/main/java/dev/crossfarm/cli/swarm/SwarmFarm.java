@@ -7,6 +7,8 @@ import com.github.dockerjava.api.model.EndpointSpec;
 import com.github.dockerjava.api.model.LocalNodeState;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.NetworkAttachmentConfig;
 import com.github.dockerjava.api.model.PortConfig;
 import com.github.dockerjava.api.model.PortConfigProtocol;
 import com.github.dockerjava.api.model.ResourceRequirements;
@@ -15,6 +17,7 @@ import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.ServiceGlobalModeOptions;
 import com.github.dockerjava.api.model.ServiceModeConfig;
 import com.github.dockerjava.api.model.ServicePlacement;
+import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
 import com.github.dockerjava.api.model.ServiceRestartCondition;
 import com.github.dockerjava.api.model.ServiceRestartPolicy;
 import com.github.dockerjava.api.model.ServiceSpec;
@@ -52,6 +55,15 @@ public final class SwarmFarm {
 
   /** The label value of the farm's services and their containers. */
   public static final String SWARM = "swarm";
+
+  /**
+   * The overlay network of a farm with fronts: each front finds its target's volunteers there by
+   * name ({@code tasks.crossfarm-TARGET}) and reaches them on their ports inside.
+   */
+  public static final String NETWORK = "crossfarm";
+
+  /** The network's addresses, which volunteers behind a front let in. */
+  public static final String NETWORK_SUBNET = "10.213.36.0/24";
 
   private final Engine engine;
   private final Consumer<String> progress;
@@ -91,9 +103,49 @@ public final class SwarmFarm {
    * a time (stop first: the host port is the node's).
    */
   public Change up(ContainerPlan plan) {
+    return converge(plan, serviceSpec(plan, false));
+  }
+
+  /** The volunteers' service of {@code plan}, also on the farm's network (a front's too). */
+  public Change upBehindFront(ContainerPlan plan) {
+    ensureNetwork();
+    return converge(plan, serviceSpec(plan, true));
+  }
+
+  /**
+   * The front of {@code plan}: one task on a manager, on the farm's network, its ports published on
+   * that node.
+   */
+  public Change upFront(ContainerPlan plan) {
+    ensureNetwork();
+    ServiceSpec spec = serviceSpec(plan, true);
+    spec.getTaskTemplate()
+        .withPlacement(new ServicePlacement().withConstraints(List.of("node.role==manager")));
+    spec.withMode(
+        new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(1)));
+    return converge(plan, spec);
+  }
+
+  private void ensureNetwork() {
+    DockerClient docker = engine.client();
+    if (docker.listNetworksCmd().withNameFilter(NETWORK).exec().stream()
+        .noneMatch(n -> NETWORK.equals(n.getName()))) {
+      docker
+          .createNetworkCmd()
+          .withName(NETWORK)
+          .withDriver("overlay")
+          .withAttachable(true)
+          .withLabels(Map.of(Labels.FARM, SWARM))
+          .withIpam(
+              new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(NETWORK_SUBNET)))
+          .exec();
+      progress.accept("network " + NETWORK + " created (" + NETWORK_SUBNET + ", overlay)");
+    }
+  }
+
+  private Change converge(ContainerPlan plan, ServiceSpec wanted) {
     DockerClient docker = engine.client();
     String digest = plan.labels().get(Labels.SPEC);
-    ServiceSpec wanted = serviceSpec(plan);
     Service existing = find(plan.name());
     if (existing == null) {
       docker.createServiceCmd(wanted).exec();
@@ -117,6 +169,11 @@ public final class SwarmFarm {
    * user with a read-only root and an init.
    */
   public static ServiceSpec serviceSpec(ContainerPlan plan) {
+    return serviceSpec(plan, false);
+  }
+
+  /** The same, also attached to the farm's network when {@code onNetwork}. */
+  public static ServiceSpec serviceSpec(ContainerPlan plan, boolean onNetwork) {
     String target = plan.labels().get(Labels.TARGET);
     Map<String, String> labels = new HashMap<>(plan.labels());
     labels.put(Labels.FARM, SWARM);
@@ -172,6 +229,9 @@ public final class SwarmFarm {
             .withRestartPolicy(
                 new ServiceRestartPolicy().withCondition(ServiceRestartCondition.ANY))
             .withResources(new ResourceRequirements().withLimits(limits));
+    if (onNetwork) {
+      task.withNetworks(List.of(new NetworkAttachmentConfig().withTarget(NETWORK)));
+    }
     return new ServiceSpec()
         .withName(plan.name())
         .withLabels(labels)
@@ -296,10 +356,11 @@ public final class SwarmFarm {
             node.getDescription().getResources() == null
                 ? 1
                 : (int) (node.getDescription().getResources().getNanoCPUs() / 1_000_000_000L);
+        boolean front = "front".equals(s.getSpec().getLabels().get(Labels.ROLE));
         all.add(
             new Volunteer(
                 target,
-                PlaceKind.SWARM,
+                front ? PlaceKind.FRONT : PlaceKind.SWARM,
                 node.getDescription().getHostname(),
                 container.getImage(),
                 version,
@@ -313,7 +374,42 @@ public final class SwarmFarm {
       }
     }
     all.sort(Comparator.comparing(Volunteer::target).thenComparing(Volunteer::id));
-    return all;
+    return withFrontSlots(all);
+  }
+
+  /**
+   * A front offers the slots of its target's volunteers: what a client names after its address
+   * ({@code HOST:PORT/N}).
+   */
+  private static List<Volunteer> withFrontSlots(List<Volunteer> all) {
+    return all.stream()
+        .map(
+            v ->
+                v.kind() != PlaceKind.FRONT
+                    ? v
+                    : new Volunteer(
+                        v.target(),
+                        v.kind(),
+                        v.id(),
+                        v.image(),
+                        v.compilerVersion(),
+                        v.host(),
+                        v.port(),
+                        v.statsPort(),
+                        Math.max(
+                            1,
+                            all.stream()
+                                .filter(
+                                    o ->
+                                        o.kind() == PlaceKind.SWARM
+                                            && o.target().equals(v.target())
+                                            && o.state().equals("running"))
+                                .mapToInt(Volunteer::jobs)
+                                .sum()),
+                        v.state(),
+                        false,
+                        false))
+        .toList();
   }
 
   /**
@@ -398,6 +494,34 @@ public final class SwarmFarm {
         setTargets(n, List.of());
       }
     }
+    removeNetwork();
     return services.size();
+  }
+
+  /** The farm's network, once the tasks on it are gone (they stop a few seconds after removal). */
+  private void removeNetwork() {
+    DockerClient docker = engine.client();
+    for (int i = 0; i < 30; i++) {
+      var networks =
+          docker.listNetworksCmd().withNameFilter(NETWORK).exec().stream()
+              .filter(n -> NETWORK.equals(n.getName()))
+              .toList();
+      if (networks.isEmpty()) {
+        return;
+      }
+      try {
+        docker.removeNetworkCmd(networks.get(0).getId()).exec();
+        return;
+      } catch (RuntimeException stillInUse) {
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+    progress.accept(
+        "network " + NETWORK + " is still in use; remove it later: docker network rm " + NETWORK);
   }
 }
