@@ -96,6 +96,43 @@ class ContainerPlanTest {
   }
 
   @Test
+  void aFrontRunsFarmFrontInTheVolunteerImageAndFindsTheVolunteersByName() {
+    VolunteerSpec spec =
+        new VolunteerSpec(
+            ToolchainCatalog.builtIn().get("aarch64"),
+            3636,
+            null,
+            List.of("192.168.1.0/24"),
+            List.of(),
+            4,
+            null,
+            null,
+            900,
+            null,
+            false,
+            true,
+            null,
+            null);
+    ContainerPlan front =
+        ContainerPlan.front(spec, "img", ImageRecipe.bundled(), "tasks.crossfarm-aarch64:3636");
+    assertEquals("crossfarm-front-aarch64", front.name());
+    assertTrue(front.entrypoint().contains("front"), front.entrypoint().toString());
+    List<String> args = front.arguments();
+    assertEquals("tasks.crossfarm-aarch64:3636", args.get(args.indexOf("--volunteers-dns") + 1));
+    assertEquals("192.168.1.0/24", args.get(args.indexOf("--allow") + 1));
+    assertEquals(13636, front.ports().get(0).hostPort());
+    assertEquals(14636, front.ports().get(1).hostPort());
+    assertEquals("front", front.labels().get("dev.crossfarm.role"));
+    // its volunteers let the front's network in, to compile and to be polled
+    VolunteerSpec behind = spec.behindFront(SwarmFarm.NETWORK_SUBNET);
+    assertEquals(List.of("192.168.1.0/24", SwarmFarm.NETWORK_SUBNET), behind.allow());
+    assertEquals(List.of(SwarmFarm.NETWORK_SUBNET), behind.statsAllow());
+    ServiceSpec s =
+        SwarmFarm.serviceSpec(ContainerPlan.of(behind, "img", ImageRecipe.bundled()), true);
+    assertEquals(SwarmFarm.NETWORK, s.getTaskTemplate().getNetworks().get(0).getTarget());
+  }
+
+  @Test
   void swarmServiceRendersEveryFieldItSupports() {
     ServiceSpec s = SwarmFarm.serviceSpec(plan);
     var c = s.getTaskTemplate().getContainerSpec();

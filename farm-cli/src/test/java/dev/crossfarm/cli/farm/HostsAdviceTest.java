@@ -40,6 +40,44 @@ class HostsAdviceTest {
   }
 
   @Test
+  void aTargetWithAFrontIsNamedByItsFrontAlone() {
+    Volunteer front =
+        new Volunteer(
+            "aarch64",
+            PlaceKind.FRONT,
+            "m",
+            "i",
+            "12.2.0",
+            "10.0.0.1",
+            13636,
+            14636,
+            12,
+            "running",
+            false,
+            false);
+    Volunteer node =
+        new Volunteer(
+            "aarch64",
+            PlaceKind.SWARM,
+            "n",
+            "i",
+            "12.2.0",
+            "10.0.0.2",
+            3636,
+            4636,
+            12,
+            "running",
+            false,
+            false);
+    Map<String, String> lines =
+        HostsAdvice.hostsByTarget(
+            List.of(node, front, v("armv7h", 3635, 2, "running")), null, ",lzo");
+    assertEquals("10.0.0.1:13636/12,lzo", lines.get("aarch64"));
+    assertEquals("127.0.0.1:3635/2,lzo", lines.get("armv7h"));
+    assertEquals(12, HostsAdvice.slots(List.of(node, front), "aarch64"), "the front adds none");
+  }
+
+  @Test
   void makeflagsAdviceFollowsArchAndGentooConventions() {
     assertEquals(
         "MAKEFLAGS=\"-j24\"", HostsAdvice.advice("h", 12, HostsAdvice.Client.MAKEPKG, 4).get(1));
