@@ -1,5 +1,6 @@
 package dev.crossfarm.front;
 
+import dev.crossfarm.daemon.cache.CacheKey;
 import java.io.IOException;
 import java.net.Socket;
 
@@ -12,15 +13,19 @@ final class Lease {
 
   final Volunteer volunteer;
 
-  /** Placed there because that volunteer answered the same job before (its cache has it). */
+  /** Placed there because that volunteer has the same job's result, or is compiling it. */
   final boolean affine;
+
+  /** The job's affinity key, or null. */
+  final CacheKey key;
 
   private Socket socket;
   private String aborted;
 
-  Lease(Volunteer volunteer, boolean affine) {
+  Lease(Volunteer volunteer, boolean affine, CacheKey key) {
     this.volunteer = volunteer;
     this.affine = affine;
+    this.key = key;
   }
 
   /** The attempt's connection, from before it connects: an abort closes it. */

@@ -3,6 +3,7 @@ package dev.crossfarm.front;
 import dev.crossfarm.daemon.cache.CacheKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *       has one (otherwise the volunteers decide, as their {@code --version-drift} says).
  *   <li>Cache affinity: a job whose result a volunteer gave before goes back there, even when its
  *       slots are busy, since a hit needs no slot (up to twice its slots plus two in flight, in
- *       case the entry is gone and it compiles after all).
+ *       case the entry is gone and it compiles after all); so does a job that a volunteer is
+ *       compiling for another client right now: the volunteer answers it from that one's result.
  *   <li>Otherwise the volunteer with a free slot where the job would finish soonest: the smallest
  *       {@code (jobs in flight + 1) / slots x recent time per input byte}.
  *   <li>No free slot: the job waits in a first-in first-out queue (never a refusal, which would
@@ -71,6 +73,10 @@ final class Placement {
           return size() > AFFINITY_ENTRIES;
         }
       };
+
+  /** The first lease of each key in flight: where the same job is being compiled now. */
+  private final Map<CacheKey, Lease> compiling = new HashMap<>();
+
   private final AtomicLongArray waits = new AtomicLongArray(WAIT_BUCKETS.length + 1);
   private long waitNanosSum;
   private long affine;
@@ -181,6 +187,9 @@ final class Placement {
         w.lease = lease;
         lease.volunteer.inFlight++;
         lease.volunteer.leases.add(lease);
+        if (lease.key != null) {
+          compiling.putIfAbsent(lease.key, lease);
+        }
         if (lease.affine) {
           affine++;
         }
@@ -214,10 +223,14 @@ final class Placement {
     if (major > 0 && candidates.stream().anyMatch(v -> v.major == major)) {
       candidates.removeIf(v -> v.major != major);
     }
-    if (w.job.affinity() != null) {
-      Volunteer before = affinity.get(w.job.affinity());
+    CacheKey key = w.job.affinity();
+    if (key != null) {
+      Volunteer before = affinity.get(key);
+      if (before == null && compiling.containsKey(key)) {
+        before = compiling.get(key).volunteer;
+      }
       if (before != null && candidates.contains(before) && before.inFlight < 2 * before.slots + 2) {
-        return new Lease(before, true);
+        return new Lease(before, true, key);
       }
     }
     double speed = typicalNanosPerByte();
@@ -234,7 +247,7 @@ final class Placement {
         bestCost = cost;
       }
     }
-    return best == null ? null : new Lease(best, false);
+    return best == null ? null : new Lease(best, false, key);
   }
 
   /** The mean of the volunteers' measured speeds, for one not measured yet; 1 before any. */
@@ -311,6 +324,9 @@ final class Placement {
   }
 
   private Volunteer release(Lease lease) {
+    if (lease.key != null) {
+      compiling.remove(lease.key, lease);
+    }
     Volunteer v = lease.volunteer;
     if (v.leases.remove(lease)) {
       v.inFlight--;

@@ -209,4 +209,17 @@ class PlacementTest {
     assertSame(joined, now(job(null, 0)).volunteer);
     assertEquals(false, placement.sync(List.of(a.address, c)), "nothing changed");
   }
+
+  @Test
+  void aJobThatAVolunteerIsCompilingForAnotherClientGoesThereToo() throws Exception {
+    placement.polled(a, 4, "12.2.0");
+    placement.polled(b, 4, "12.2.0");
+    Lease first = now(job("d", 0));
+    Lease second = now(job("d", 0));
+    assertSame(
+        first.volunteer, second.volunteer, "the volunteer answers it from the first's result");
+    assertTrue(second.affine);
+    Lease other = now(job("e", 0));
+    assertTrue(other.volunteer != first.volunteer, "another job goes where there is more room");
+  }
 }

@@ -181,11 +181,12 @@ public final class ResultCache {
    * Stores a successful compile's reply under {@code key}. Never throws: a store that cannot be
    * written skips it.
    *
+   * @return whether the cache holds the result now
    * @param stdout the compiler's stdout file (missing: empty)
    */
-  public void store(CacheKey key, byte[] stderr, Path stdout, Path object) {
+  public boolean store(CacheKey key, byte[] stderr, Path stdout, Path object) {
     if (!enabled()) {
-      return;
+      return false;
     }
     Path file = entryFile(key);
     Path temp =
@@ -193,13 +194,13 @@ public final class ResultCache {
             key.hex() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try {
       if (Files.exists(file)) {
-        return; // another job of the same key stored it first: the bytes are the same
+        return true; // another job of the same key stored it first: the bytes are the same
       }
       long outLength = Files.exists(stdout) ? Files.size(stdout) : 0;
       long objectLength = Files.size(object);
       long size = HEADER + stderr.length + outLength + objectLength + Digests.LENGTH;
       if (size > maxBytes) {
-        return; // larger than the whole store: it would only push everything else out
+        return false; // larger than the whole store: it would only push everything else out
       }
       Files.createDirectories(file.getParent());
       MessageDigest d = Digests.sha256();
@@ -229,6 +230,7 @@ public final class ResultCache {
           : ThreadLocalRandom.current().nextInt(FIRST_SCAN_ODDS) == 0) {
         rescan();
       }
+      return true;
     } catch (IOException | RuntimeException e) {
       errors.incrementAndGet();
       warn(
@@ -237,6 +239,7 @@ public final class ResultCache {
               + " ("
               + e.getMessage()
               + "); jobs compile as usual");
+      return false;
     } finally {
       try {
         Files.deleteIfExists(temp);

@@ -4,6 +4,7 @@ import dev.crossfarm.daemon.ExitCode;
 import dev.crossfarm.daemon.auth.GssAuthenticator;
 import dev.crossfarm.daemon.cache.CacheKey;
 import dev.crossfarm.daemon.cache.CachedResult;
+import dev.crossfarm.daemon.cache.CompileOnce;
 import dev.crossfarm.daemon.cache.CompilerIdentity;
 import dev.crossfarm.daemon.cache.ResultCache;
 import dev.crossfarm.daemon.drift.VersionDrift;
@@ -61,6 +62,7 @@ final class Connection {
       RunningJobs running,
       ResultCache cache,
       CompilerIdentity identity,
+      CompileOnce once,
       VersionDrift drift,
       Consumer<JobSummary> summaries) {
 
@@ -87,6 +89,7 @@ final class Connection {
           running,
           cache,
           new CompilerIdentity(cache.identities(), compiler::environment),
+          new CompileOnce(),
           new VersionDrift(config.versionDrift(), config.toolchain().version()),
           summaries);
     }
@@ -101,6 +104,9 @@ final class Connection {
   private final RequestReader requests;
   private final ReplyWriter reply;
 
+  /** This job compiles its key for everyone (held until its result is stored), or null. */
+  private CompileOnce.Lead lead;
+
   Connection(Peer peer, Services services) throws IOException {
     this.peer = peer;
     this.client = peer.address();
@@ -114,7 +120,13 @@ final class Connection {
   void serve() throws IOException {
     try (RunningJobs.Job job = services.running().start(client);
         Workspace workspace = new Workspace(services.directories())) {
-      conclude(run(job, workspace), job);
+      try {
+        conclude(run(job, workspace), job);
+      } finally {
+        if (lead != null) {
+          lead.close(); // after the store: the jobs that waited for it find the result
+        }
+      }
     }
   }
 
@@ -244,12 +256,18 @@ final class Connection {
             Result.REJ_BAD_REQ, ExitCode.COMPILER_MISSING, 0, drifted, Level.INFO);
       }
       key = cacheKey(work, resolved, received.source());
-      if (key != null) {
+      while (key != null) {
         // a hit is answered before the slots: it needs no compiler
         Optional<CachedResult> hit = services.cache().lookup(key);
         if (hit.isPresent()) {
           job.phase(RunningJobs.Phase.SEND);
           return new Outcome.Cached(hit.get());
+        }
+        // the same job compiling for another client: wait for its result rather than compile it
+        // twice; if it stores none, this job leads on the next turn
+        lead = services.once().leadOrWait(key, services.config().jobLifetime());
+        if (lead != null) {
+          break;
         }
       }
     }
@@ -372,7 +390,10 @@ final class Connection {
             false);
         if (a.storeAs() != null) {
           // after the reply: the client does not wait for the store
-          services.cache().store(a.storeAs(), a.stderr(), a.stdout(), a.object());
+          if (services.cache().store(a.storeAs(), a.stderr(), a.stdout(), a.object())
+              && lead != null) {
+            lead.stored();
+          }
         }
       } catch (IOException e) {
         log.warn("{}: {}", clientText(), e.getMessage());

@@ -222,14 +222,15 @@ class CacheIT {
   }
 
   @Test
-  void eightClientsSendingOneSourceAtOnceGetIdenticalObjectsAndTheStoreOneEntry() throws Exception {
+  void eightClientsSendingOneSourceAtOnceGetIdenticalObjectsFromOneCompile() throws Exception {
     Path dir = Files.createDirectories(work.resolve("eight"));
     Files.writeString(
         dir.resolve("same.c"),
         "#include <string.h>\nint f(const char *s) { return (int) strlen(s) * 7; }\n");
     Peers.run(dir, Map.of(), "gcc", "-O2", "-c", "same.c", "-o", "local.o").ok("local");
     Path store = work.resolve("eight-store");
-    try (Volunteer v = Volunteer.forToolchain("x86_64").jobs(8).cache(store, 1L << 30).start()) {
+    try (Volunteer v =
+        Volunteer.forToolchain("x86_64").withStats().jobs(8).cache(store, 1L << 30).start()) {
       Map<String, String> env =
           Peers.distccEnv("127.0.0.1:" + v.port() + "/8,lzo", work.resolve("dcc8"));
       List<CompletableFuture<Peers.Run>> all = new ArrayList<>();
@@ -250,6 +251,10 @@ class CacheIT {
         assertArrayEquals(local, Files.readAllBytes(dir.resolve("c" + i + ".o")), "client " + i);
       }
       assertEquals(1, entries(store).size(), "one entry for one key");
+      // one compiled; the seven others waited for its result instead of compiling it again
+      String metrics = StatsIT.get(v.daemon.statsPort(), "/metrics");
+      assertTrue(metrics.contains("\ncrossfarm_cache_stores_total 1\n"), metrics);
+      assertTrue(metrics.contains("\ncrossfarm_cache_hits_total 7\n"), metrics);
     }
   }
 
