@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.crossfarm.cli.docker.Engine;
 import dev.crossfarm.cli.farm.NativeFarm;
 import dev.crossfarm.harness.Peers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -275,7 +276,7 @@ class SwarmIT {
     assertTrue(!hosts.contains("127.0.0.1:3636/"), "with a front, hosts names it alone: " + hosts);
     LuaBuild lua =
         LuaBuild.reference(
-            work.resolve("front"),
+            Files.createDirectories(work.resolve("front")),
             "aarch64-linux-gnu-gcc -std=gnu99",
             "AR=aarch64-linux-gnu-ar rcu",
             "RANLIB=aarch64-linux-gnu-ranlib");

@@ -296,7 +296,8 @@ public final class DockerFarm {
       removed++;
     }
     for (Network n : docker.listNetworksCmd().exec()) {
-      if (n.getLabels() != null && n.getLabels().containsKey(Labels.FARM)) {
+      // its own bridge only: the swarm's overlay (farm up --swarm --front) is the swarm's to remove
+      if (n.getLabels() != null && "network".equals(n.getLabels().get(Labels.FARM))) {
         docker.removeNetworkCmd(n.getId()).exec();
       }
     }
