@@ -260,15 +260,18 @@ final class Connection {
         // a hit is answered before the slots: it needs no compiler
         Optional<CachedResult> hit = services.cache().lookup(key);
         if (hit.isPresent()) {
+          if (lead != null) {
+            lead.stored(); // its result is in the cache: duplicates waiting for it find it there
+          }
           job.phase(RunningJobs.Phase.SEND);
           return new Outcome.Cached(hit.get());
+        }
+        if (lead != null) {
+          break; // looked once more after taking the lead: a lead that stored just before it
         }
         // the same job compiling for another client: wait for its result rather than compile it
         // twice; if it stores none, this job leads on the next turn
         lead = services.once().leadOrWait(key, services.config().jobLifetime());
-        if (lead != null) {
-          break;
-        }
       }
     }
     CompilerProcess.Outcome ran;

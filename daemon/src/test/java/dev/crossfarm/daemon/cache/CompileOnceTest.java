@@ -1,5 +1,6 @@
 package dev.crossfarm.daemon.cache;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -17,15 +18,22 @@ class CompileOnceTest {
   void theSecondJobOfAKeyWaitsForTheFirstAndThenLooksAgain() throws Exception {
     CompileOnce.Lead lead = once.leadOrWait(key, Duration.ofMinutes(5));
     assertNotNull(lead);
-    CompletableFuture<CompileOnce.Lead> second =
-        CompletableFuture.supplyAsync(
+    CompletableFuture<CompileOnce.Lead> second = new CompletableFuture<>();
+    Thread waiter =
+        new Thread(
             () -> {
               try {
-                return once.leadOrWait(key, Duration.ofMinutes(5));
+                second.complete(once.leadOrWait(key, Duration.ofMinutes(5)));
               } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+                second.completeExceptionally(e);
               }
             });
+    waiter.start();
+    // the only place the second job can block is the wait for the lead: close it only then
+    while (waiter.getState() != Thread.State.TIMED_WAITING && !second.isDone()) {
+      Thread.onSpinWait();
+    }
+    assertFalse(second.isDone(), "the second job waits while the first compiles");
     lead.stored();
     lead.close();
     assertNull(second.get(30, TimeUnit.SECONDS), "it waited, and finds the result in the cache");
