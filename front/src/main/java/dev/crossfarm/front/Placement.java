@@ -25,10 +25,11 @@ import org.slf4j.LoggerFactory;
  *       failed on already.
  *   <li>The client's gcc major, read from its source: a volunteer with that version when the farm
  *       has one (otherwise the volunteers decide, as their {@code --version-drift} says).
- *   <li>Cache affinity: a job whose result a volunteer gave before goes back there, even when its
- *       slots are busy, since a hit needs no slot (up to twice its slots plus two in flight, in
- *       case the entry is gone and it compiles after all); so does a job that a volunteer is
- *       compiling for another client right now: the volunteer answers it from that one's result.
+ *   <li>Cache affinity, towards volunteers whose {@code /status.json} says they keep a cache: a job
+ *       whose result a volunteer gave before goes back there, even when its slots are busy, since a
+ *       hit needs no slot (up to twice its slots plus two in flight, in case the entry is gone and
+ *       it compiles after all); so does a job that a volunteer is compiling for another client
+ *       right now: the volunteer answers it from that one's result.
  *   <li>Otherwise the volunteer with a free slot where the job would finish soonest: the smallest
  *       {@code (jobs in flight + 1) / slots x recent time per input byte}.
  *   <li>No free slot: the job waits in a first-in first-out queue (never a refusal, which would
@@ -229,7 +230,10 @@ final class Placement {
       if (before == null && compiling.containsKey(key)) {
         before = compiling.get(key).volunteer;
       }
-      if (before != null && candidates.contains(before) && before.inFlight < 2 * before.slots + 2) {
+      if (before != null
+          && before.caching
+          && candidates.contains(before)
+          && before.inFlight < 2 * before.slots + 2) {
         return new Lease(before, true, key);
       }
     }
@@ -335,21 +339,23 @@ final class Placement {
   }
 
   /** A poll of the volunteer's stats port answered. */
-  void polled(Volunteer v, int slots, String compilerVersion) {
+  void polled(Volunteer v, VolunteerReport report) {
     lock.lock();
     try {
       if (!v.alive) {
         log.info(
-            "volunteer {} is up: {} slots, gcc {}",
+            "volunteer {} is up: {} slots, gcc {}, {}",
             v,
-            slots,
-            compilerVersion.isEmpty() ? "?" : compilerVersion);
+            report.slots(),
+            report.compilerVersion().isEmpty() ? "?" : report.compilerVersion(),
+            report.caching() ? "result cache" : "no result cache");
       }
       v.alive = true;
       v.failedPolls = 0;
-      v.slots = Math.max(1, slots);
-      v.compilerVersion = compilerVersion;
-      v.major = majorOf(compilerVersion);
+      v.slots = Math.max(1, report.slots());
+      v.compilerVersion = report.compilerVersion();
+      v.major = majorOf(report.compilerVersion());
+      v.caching = report.caching();
       dispatch();
     } finally {
       lock.unlock();

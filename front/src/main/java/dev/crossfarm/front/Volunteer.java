@@ -19,6 +19,9 @@ final class Volunteer {
   String compilerVersion = "";
   int major;
 
+  /** It keeps a result cache, so a job it answered before is a hit there. */
+  boolean caching;
+
   /** Jobs the front has sent and not had back: the front's own count, not the volunteer's. */
   int inFlight;
 

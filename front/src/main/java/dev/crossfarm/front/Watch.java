@@ -146,7 +146,12 @@ final class Watch implements AutoCloseable {
       if (slots < 1) {
         throw new IOException("its /status.json names no slots");
       }
-      placement.polled(v, slots, status.path("compilerVersion").asText(""));
+      placement.polled(
+          v,
+          new VolunteerReport(
+              slots,
+              status.path("compilerVersion").asText(""),
+              status.path("cache").path("enabled").asBoolean(false)));
     } catch (IOException | RuntimeException e) {
       placement.pollFailed(v, "stats port " + a.statsPort() + ": " + e.getMessage());
     }

@@ -36,8 +36,12 @@ class PlacementTest {
             clock::get);
     a = placement.volunteers().get(0);
     b = placement.volunteers().get(1);
-    placement.polled(a, 1, "12.2.0");
-    placement.polled(b, 3, "12.2.0");
+    placement.polled(a, caching(1, "12.2.0"));
+    placement.polled(b, caching(3, "12.2.0"));
+  }
+
+  private static VolunteerReport caching(int slots, String gcc) {
+    return new VolunteerReport(slots, gcc, true);
   }
 
   private static Job job(String key, int major) {
@@ -122,7 +126,7 @@ class PlacementTest {
 
   @Test
   void aClientGoesToAVolunteerOfItsGccWhenTheFarmHasOne() throws Exception {
-    placement.polled(a, 1, "14.2.0");
+    placement.polled(a, caching(1, "14.2.0"));
     assertSame(a, now(job(null, 14)).volunteer);
     assertSame(b, now(job(null, 12)).volunteer);
     // no volunteer has gcc 13: the volunteers decide, as their --version-drift says
@@ -145,7 +149,7 @@ class PlacementTest {
   void aVolunteerThatAnsweredGarbageIsAvoidedForAMinute() throws Exception {
     Lease onB = now(job(null, 0));
     placement.failed(onB, new VolunteerFailure(VolunteerFailure.Kind.GARBAGE, "nonsense"));
-    placement.polled(b, 3, "12.2.0"); // its stats page still answers
+    placement.polled(b, caching(3, "12.2.0")); // its stats page still answers
     assertSame(a, now(job(null, 0)).volunteer);
     assertNull(placementOrNull(job(null, 0)), "a busy, b avoided: the job waits");
     clock.addAndGet(Placement.LONG_NANOS);
@@ -183,8 +187,8 @@ class PlacementTest {
 
   @Test
   void theFasterVolunteerGetsTheJobWhenBothHaveRoom() throws Exception {
-    placement.polled(a, 4, "12.2.0");
-    placement.polled(b, 4, "12.2.0");
+    placement.polled(a, caching(4, "12.2.0"));
+    placement.polled(b, caching(4, "12.2.0"));
     Lease l1 = now(job(null, 0));
     Lease l2 = now(job(null, 0));
     // a took 10x as long per byte as b
@@ -205,15 +209,15 @@ class PlacementTest {
     Volunteer joined = placement.volunteers().get(1);
     assertEquals(c, joined.address);
     assertEquals(false, joined.alive, "a new volunteer waits for its first poll");
-    placement.polled(joined, 4, "12.2.0");
+    placement.polled(joined, caching(4, "12.2.0"));
     assertSame(joined, now(job(null, 0)).volunteer);
     assertEquals(false, placement.sync(List.of(a.address, c)), "nothing changed");
   }
 
   @Test
   void aJobThatAVolunteerIsCompilingForAnotherClientGoesThereToo() throws Exception {
-    placement.polled(a, 4, "12.2.0");
-    placement.polled(b, 4, "12.2.0");
+    placement.polled(a, caching(4, "12.2.0"));
+    placement.polled(b, caching(4, "12.2.0"));
     Lease first = now(job("d", 0));
     Lease second = now(job("d", 0));
     assertSame(
@@ -221,5 +225,18 @@ class PlacementTest {
     assertTrue(second.affine);
     Lease other = now(job("e", 0));
     assertTrue(other.volunteer != first.volunteer, "another job goes where there is more room");
+  }
+
+  @Test
+  void jobsDoNotFollowTheirResultsToAVolunteerWithoutACache() throws Exception {
+    placement.polled(a, new VolunteerReport(4, "12.2.0", false));
+    placement.polled(b, new VolunteerReport(4, "12.2.0", false));
+    Lease first = now(job("f", 0));
+    Lease second = now(job("f", 0));
+    assertTrue(first.volunteer != second.volunteer, "it would compile the duplicate again anyway");
+    assertEquals(false, second.affine);
+    placement.answered(first, job("f", 0), 0, 1000);
+    placement.answered(second, job("f", 0), 0, 1000);
+    assertEquals(0, placement.snapshot().affine());
   }
 }
