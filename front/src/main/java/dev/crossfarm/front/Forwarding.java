@@ -62,7 +62,7 @@ final class Forwarding {
       socket.setTcpNoDelay(true);
       // the connection stays open both ways until the reply is read: a volunteer takes a closed
       // input as its client giving up, and stops the compile
-      request.replay(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+      request.replay(new BufferedOutputStream(socket.getOutputStream(), 16 * 1024));
       ProtocolReader in = new ProtocolReader(new TeeInput(socket.getInputStream(), reply));
       long done = in.readParameter(Token.DONE);
       if (done != version) {

@@ -62,7 +62,7 @@ final class FrontConnection {
     try (Spool request = new Spool(config.spoolDir(), SPOOL_IN_MEMORY)) {
       ProtocolReader in = new ProtocolReader(new TeeInput(socket.getInputStream(), request));
       ProtocolWriter out =
-          new ProtocolWriter(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+          new ProtocolWriter(new BufferedOutputStream(socket.getOutputStream(), 16 * 1024));
       RequestReader requests = new RequestReader(in, config.limits());
       if (!config.allow().permits(client.getAddress())) {
         log.warn("{}: not on the allow-list ({}); refused", text(), config.allow());
