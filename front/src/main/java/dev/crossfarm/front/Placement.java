@@ -187,6 +187,9 @@ final class Placement {
       if (lease != null) {
         w.lease = lease;
         lease.volunteer.inFlight++;
+        if (lease.affine) {
+          lease.volunteer.affineInFlight++;
+        }
         lease.volunteer.leases.add(lease);
         if (lease.key != null) {
           compiling.putIfAbsent(lease.key, lease);
@@ -245,7 +248,7 @@ final class Placement {
         continue;
       }
       double perByte = v.nanosPerByte > 0 ? v.nanosPerByte : speed;
-      double cost = (v.inFlight + 1.0) / v.slots * perByte;
+      double cost = (v.compiling() + 1.0) / v.slots * perByte;
       if (cost < bestCost) {
         best = v;
         bestCost = cost;
@@ -279,7 +282,9 @@ final class Placement {
       Volunteer v = release(lease);
       v.answered++;
       v.failuresInARow = 0;
-      if (waitStatus == 0 && job.inputBytes() > 0) {
+      // speed is a measure of compiling: a job sent for its result is most likely a cache hit,
+      // answered in a fraction of a compile, and would make its volunteer look fast
+      if (waitStatus == 0 && job.inputBytes() > 0 && !lease.affine) {
         double sample = (double) nanos / job.inputBytes();
         v.nanosPerByte = v.nanosPerByte == 0 ? sample : 0.8 * v.nanosPerByte + 0.2 * sample;
       }
@@ -334,6 +339,9 @@ final class Placement {
     Volunteer v = lease.volunteer;
     if (v.leases.remove(lease)) {
       v.inFlight--;
+      if (lease.affine) {
+        v.affineInFlight--;
+      }
     }
     return v;
   }

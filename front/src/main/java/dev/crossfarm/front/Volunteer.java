@@ -25,6 +25,12 @@ final class Volunteer {
   /** Jobs the front has sent and not had back: the front's own count, not the volunteer's. */
   int inFlight;
 
+  /**
+   * Of those, the jobs sent for their results (cache affinity): they wait for a result or hit the
+   * cache, and hold no compile slot.
+   */
+  int affineInFlight;
+
   /** Not given jobs before this instant (System.nanoTime), after a failure. */
   long avoidUntil;
 
@@ -48,8 +54,13 @@ final class Volunteer {
     return alive && now - avoidUntil >= 0;
   }
 
+  /** Jobs in flight that hold one of its compile slots, as far as the front knows. */
+  int compiling() {
+    return inFlight - affineInFlight;
+  }
+
   boolean hasFreeSlot() {
-    return inFlight < slots;
+    return compiling() < slots;
   }
 
   @Override

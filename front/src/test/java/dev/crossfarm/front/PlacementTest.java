@@ -239,4 +239,39 @@ class PlacementTest {
     placement.answered(second, job("f", 0), 0, 1000);
     assertEquals(0, placement.snapshot().affine());
   }
+
+  @Test
+  void answersToJobsSentForTheirResultsDoNotMakeAVolunteerLookFast() throws Exception {
+    placement.polled(a, caching(4, "12.2.0"));
+    placement.polled(b, caching(4, "12.2.0"));
+    Lease l1 = now(job(null, 0));
+    Lease l2 = now(job(null, 0));
+    Lease onA = l1.volunteer == a ? l1 : l2;
+    placement.answered(onA, job("9", 0), 0, 2_000_000);
+    placement.answered(onA == l1 ? l2 : l1, job(null, 0), 0, 1_000_000);
+    for (int i = 0; i < 8; i++) {
+      Lease hit = now(job("9", 0));
+      assertSame(a, hit.volunteer);
+      assertTrue(hit.affine);
+      placement.answered(hit, job("9", 0), 0, 10); // a hit: no compile
+    }
+    assertSame(b, now(job(null, 0)).volunteer, "a compiles twice as slowly all the same");
+  }
+
+  @Test
+  void jobsSentForTheirResultsHoldNoSlotOfTheirVolunteer() throws Exception {
+    Lease first = now(job("1", 0));
+    assertSame(b, first.volunteer);
+    for (int i = 0; i < 3; i++) {
+      assertTrue(now(job("1", 0)).affine, "four clients building the same tree");
+    }
+    // b compiles one job for four clients: two of its three slots are free, and a's one
+    List<Lease> others = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      others.add(orNone(job(null, 0), new HashSet<>()));
+    }
+    assertEquals(2, others.stream().filter(l -> l.volunteer == b).count());
+    assertEquals(1, others.stream().filter(l -> l.volunteer == a).count());
+    assertNull(placementOrNull(job(null, 0)), "every slot compiles now: the next job waits");
+  }
 }
