@@ -185,15 +185,19 @@ class PlacementTest {
     assertTrue(none.getMessage().contains("connection refused"), none.getMessage());
   }
 
-  @Test
-  void theFasterVolunteerGetsTheJobWhenBothHaveRoom() throws Exception {
+  /** Both volunteers get 4 slots and compile one job each; b takes 1 ms for it. */
+  private void aAndBCompileOnce(Job onA, long aNanos) throws Exception {
     placement.polled(a, caching(4, "12.2.0"));
     placement.polled(b, caching(4, "12.2.0"));
     Lease l1 = now(job(null, 0));
     Lease l2 = now(job(null, 0));
-    // a took 10x as long per byte as b
-    placement.answered(l1.volunteer == a ? l1 : l2, job(null, 0), 0, 10_000_000);
+    placement.answered(l1.volunteer == a ? l1 : l2, onA, 0, aNanos);
     placement.answered(l1.volunteer == a ? l2 : l1, job(null, 0), 0, 1_000_000);
+  }
+
+  @Test
+  void theFasterVolunteerGetsTheJobWhenBothHaveRoom() throws Exception {
+    aAndBCompileOnce(job(null, 0), 10_000_000); // a took 10x as long per byte as b
     assertSame(b, now(job(null, 0)).volunteer);
     assertSame(b, now(job(null, 0)).volunteer);
     assertSame(b, now(job(null, 0)).volunteer);
@@ -242,13 +246,7 @@ class PlacementTest {
 
   @Test
   void answersToJobsSentForTheirResultsDoNotMakeAVolunteerLookFast() throws Exception {
-    placement.polled(a, caching(4, "12.2.0"));
-    placement.polled(b, caching(4, "12.2.0"));
-    Lease l1 = now(job(null, 0));
-    Lease l2 = now(job(null, 0));
-    Lease onA = l1.volunteer == a ? l1 : l2;
-    placement.answered(onA, job("9", 0), 0, 2_000_000);
-    placement.answered(onA == l1 ? l2 : l1, job(null, 0), 0, 1_000_000);
+    aAndBCompileOnce(job("9", 0), 2_000_000);
     for (int i = 0; i < 8; i++) {
       Lease hit = now(job("9", 0));
       assertSame(a, hit.volunteer);
