@@ -1,6 +1,7 @@
 package dev.crossfarm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +64,7 @@ class FrontIT {
 
   /** {@code ./farm front} on a free port, with stats, and {@code volunteers} as given. */
   private Front front(int port, String... volunteers) throws Exception {
+    int statsPort = Cli.freeLoopbackPort();
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -72,7 +78,7 @@ class FrontIT {
                 "127.0.0.1",
                 "--stats",
                 "--stats-port",
-                "0",
+                Integer.toString(statsPort),
                 "--spool-dir",
                 work.resolve("spool").toString()));
     for (String v : volunteers) {
@@ -82,7 +88,7 @@ class FrontIT {
     Path log = work.resolve("front-" + port + "-" + System.nanoTime() + ".log");
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    Front f = new Front(p, port, log);
+    Front f = new Front(p, port, statsPort, log);
     running.add(f);
     for (int i = 0; i < 600; i++) {
       if (Files.readString(log).contains("allowing")) {
@@ -96,9 +102,32 @@ class FrontIT {
     throw new IllegalStateException("farm front did not start: " + Files.readString(log));
   }
 
-  record Front(Process process, int port, Path log) implements AutoCloseable {
+  record Front(Process process, int port, int statsPort, Path log) implements AutoCloseable {
     String hosts(String options) {
       return "127.0.0.1:" + port + "/16" + options;
+    }
+
+    /** The value of an unlabelled series on the front's /metrics, or -1 when it cannot be read. */
+    double metric(String name) {
+      try {
+        String page =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statsPort + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        return page.lines()
+            .filter(l -> l.startsWith(name + " "))
+            .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
+            .findFirst()
+            .orElse(-1);
+      } catch (IOException e) {
+        return -1;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
     }
 
     String logText() throws IOException {
@@ -336,31 +365,66 @@ class FrontIT {
     }
   }
 
-  @Test
-  void aClientThatGoesAwayMidCompileHasItsCompilerStoppedOnTheVolunteer() throws Exception {
-    DaemonProcess a = volunteer("a", 2);
-    Front f = front(Cli.freeLoopbackPort(), at(a));
+  /** A job that compiles for a minute or more with -O2: time enough to act while it runs. */
+  private static byte[] heavyJob() throws IOException {
     StringBuilder heavy = new StringBuilder();
     for (int i = 0; i < 15_000; i++) {
       heavy.append("int f").append(i).append("(int*a,int n){int s=0;for(int i=0;i<n;i++)s+=a[i]*");
       heavy.append(i).append("+(s>>3);return s;}\n");
     }
-    byte[] wire = plain(List.of("gcc", "-O2", "-c", "heavy.c", "-o", "heavy.o"), heavy.toString());
-    try (Socket s = new Socket("127.0.0.1", f.port())) {
-      s.getOutputStream().write(wire);
-      s.getOutputStream().flush();
-      waitFor(() -> !a.jobProcesses().isEmpty(), "the compile to start on the volunteer");
-    }
-    waitFor(() -> a.jobProcesses().isEmpty(), "the volunteer to stop the compile");
+    return plain(List.of("gcc", "-O2", "-c", "heavy.c", "-o", "heavy.o"), heavy.toString());
+  }
+
+  /** A client whose heavy job compiles on {@code v} now, through the front: close it to leave. */
+  private static Socket heavyClient(Front f, DaemonProcess v) throws Exception {
+    Socket s = new Socket("127.0.0.1", f.port());
+    s.getOutputStream().write(heavyJob());
+    s.getOutputStream().flush();
+    waitFor(() -> !v.jobProcesses().isEmpty(), "the compile to start on the volunteer");
+    return s;
+  }
+
+  private static void waitForLog(Front f, String text) throws InterruptedException {
     waitFor(
         () -> {
           try {
-            return f.logText().contains("the client went away");
+            return f.logText().contains(text);
           } catch (IOException e) {
             return false;
           }
         },
-        "the front's log line");
+        "the front to log '" + text + "'");
+  }
+
+  @Test
+  void aClientThatGoesAwayMidCompileHasItsCompilerStoppedOnTheVolunteer() throws Exception {
+    DaemonProcess a = volunteer("a", 2);
+    Front f = front(Cli.freeLoopbackPort(), at(a));
+    heavyClient(f, a).close();
+    waitFor(() -> a.jobProcesses().isEmpty(), "the volunteer to stop the compile");
+    waitForLog(f, "the client went away; its job on");
+  }
+
+  @Test
+  void aClientThatGoesAwayWhileItsJobWaitsCostsNoCompile() throws Exception {
+    DaemonProcess a = volunteer("a", 1);
+    Front f = front(Cli.freeLoopbackPort(), at(a));
+    try (Socket busy = heavyClient(f, a)) {
+      try (Socket s = new Socket("127.0.0.1", f.port())) {
+        s.getOutputStream()
+            .write(
+                plain(
+                    List.of("gcc", "-c", "waits.c", "-o", "waits.o"), "int w(void){return 1;}\n"));
+        s.getOutputStream().flush();
+        waitFor(
+            () -> f.metric("crossfarm_front_queue_length") == 1, "the job to wait in the queue");
+      }
+      waitForLog(f, "the client went away while its job waited");
+      assertEquals(0, f.metric("crossfarm_front_queue_length"));
+    }
+    waitFor(() -> a.jobProcesses().isEmpty(), "the volunteer to stop the heavy compile");
+    assertFalse(
+        Files.readString(a.log).contains("waits.c"), "the volunteer never saw the job: " + a.log);
   }
 
   private static void waitFor(java.util.function.BooleanSupplier c, String what)

@@ -18,6 +18,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -126,14 +127,27 @@ final class FrontConnection {
     long deadline = System.nanoTime() + services.config().queueTimeout().toNanos();
     while (true) {
       Lease lease;
+      AtomicBoolean left = new AtomicBoolean();
+      services.clientWatch().watch(socket, () -> left.set(true));
       try {
-        lease = services.placement().place(job, tried, deadline);
+        lease = services.placement().place(job, tried, deadline, left::get);
       } catch (Placement.NoVolunteer none) {
         log.warn("{}: {} {}: {}", text(), compiler, source, none.getMessage());
         refuse(out, job.version(), ExitCode.DISTCC_FAILED, none.getMessage(), null);
         return;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        return;
+      } finally {
+        services.clientWatch().unwatch(socket);
+      }
+      if (lease == null) {
+        log.info(
+            "{}: {} {}: the client went away while its job waited for a volunteer",
+            text(),
+            compiler,
+            source);
+        summary(Result.CLI_DISCONN, 0, ExitCode.IO_ERROR, bytesIn, 0, null);
         return;
       }
       Volunteer v = lease.volunteer;
@@ -146,7 +160,8 @@ final class FrontConnection {
               System.currentTimeMillis());
       long attempt = System.nanoTime();
       Forwarding.Reply reply;
-      services.clientWatch().watch(socket, lease);
+      Lease placed = lease;
+      services.clientWatch().watch(socket, () -> placed.abort(ClientWatch.CLIENT_GONE));
       try {
         reply = services.forwarding().send(lease, job.version(), request);
       } catch (VolunteerFailure failure) {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,9 +114,12 @@ final class Placement {
    *
    * @param tried volunteers this job failed on, not tried again
    * @param deadline System.nanoTime past which the job stops waiting
+   * @param abandoned true once nobody waits for the job any more (its client left): looked at
+   *     whenever the job wakes in the queue, at least every second
+   * @return the place, or null when the job was abandoned while it waited
    * @throws NoVolunteer when no volunteer can take it (none alive, or the deadline passed)
    */
-  Lease place(Job job, Set<Volunteer> tried, long deadline)
+  Lease place(Job job, Set<Volunteer> tried, long deadline, BooleanSupplier abandoned)
       throws NoVolunteer, InterruptedException {
     long start = clock.getAsLong();
     lock.lock();
@@ -124,6 +128,10 @@ final class Placement {
       queue.addLast(w);
       dispatch();
       while (w.lease == null && !w.hopeless) {
+        if (abandoned.getAsBoolean()) {
+          queue.remove(w);
+          return null;
+        }
         long left = deadline - clock.getAsLong();
         if (left <= 0) {
           queue.remove(w);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,12 +59,13 @@ class PlacementTest {
   }
 
   private Lease now(Job job) throws Exception {
-    return placement.place(job, new HashSet<>(), clock.get() + TimeUnit.SECONDS.toNanos(60));
+    return placement.place(
+        job, new HashSet<>(), clock.get() + TimeUnit.SECONDS.toNanos(60), () -> false);
   }
 
   /** A deadline already past: the job is placed now or not at all. */
   private Lease orNone(Job job, Set<Volunteer> tried) throws Exception {
-    return placement.place(job, tried, clock.get());
+    return placement.place(job, tried, clock.get(), () -> false);
   }
 
   @Test
@@ -271,5 +273,32 @@ class PlacementTest {
     assertEquals(2, others.stream().filter(l -> l.volunteer == b).count());
     assertEquals(1, others.stream().filter(l -> l.volunteer == a).count());
     assertNull(placementOrNull(job(null, 0)), "every slot compiles now: the next job waits");
+  }
+
+  @Test
+  void aWaitingJobWhoseClientLeftLeavesTheQueueWithoutAPlace() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      now(job(null, 0));
+    }
+    AtomicBoolean left = new AtomicBoolean();
+    CompletableFuture<Lease> waiting =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return placement.place(
+                    job(null, 0),
+                    new HashSet<>(),
+                    clock.get() + TimeUnit.SECONDS.toNanos(60),
+                    left::get);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    while (placement.snapshot().queued() == 0) {
+      Thread.onSpinWait();
+    }
+    left.set(true);
+    assertNull(waiting.get(30, TimeUnit.SECONDS), "no place for a job nobody waits for");
+    assertEquals(0, placement.snapshot().queued());
   }
 }
