@@ -3,6 +3,7 @@ package dev.crossfarm.front;
 import dev.crossfarm.daemon.cache.CacheKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -29,10 +30,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Cache affinity, towards volunteers whose {@code /status.json} says they keep a cache: a job
  *       whose result a volunteer gave before goes back there, even when its slots are busy, since a
  *       hit needs no slot (up to twice its slots plus two in flight, in case the entry is gone and
- *       it compiles after all); so does a job that a volunteer is compiling for another client
- *       right now: the volunteer answers it from that one's result.
+ *       it compiles after all); so does, without a bound, a job that a volunteer is compiling for
+ *       another client right now: the volunteer answers it from that one's result.
  *   <li>Otherwise the volunteer with a free slot where the job would finish soonest: the smallest
- *       {@code (jobs in flight + 1) / slots x recent time per input byte}.
+ *       {@code (jobs compiling + 1) / slots x recent time per input byte}; costs within twice the
+ *       lowest are a draw, won by the volunteer with the most free slots, then the most slots.
  *   <li>No free slot: the job waits in a first-in first-out queue (never a refusal, which would
  *       make the stock client back the whole front off for a minute), until a slot frees or its
  *       queue time-out ends.
@@ -57,6 +59,9 @@ final class Placement {
 
   /** How long a volunteer is avoided after it sent garbage or stalled. */
   static final long LONG_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  /** Costs within this factor of the lowest count as the same (see {@link #pick}). */
+  private static final double SAME_COST = 2;
 
   /** Polls in a row that fail before a volunteer counts as gone. */
   static final int POLLS_TO_DOWN = 2;
@@ -224,6 +229,10 @@ final class Placement {
     return false;
   }
 
+  private static int freeSlots(Volunteer v) {
+    return v.slots - v.compiling();
+  }
+
   private Lease pick(Waiter w, long now) {
     List<Volunteer> candidates = new ArrayList<>();
     for (Volunteer v : volunteers) {
@@ -237,10 +246,13 @@ final class Placement {
     }
     CacheKey key = w.job.affinity();
     if (key != null) {
-      Volunteer before = affinity.get(key);
-      if (before == null && compiling.containsKey(key)) {
-        before = compiling.get(key).volunteer;
+      // compiling there now: the duplicate waits for that result, holding no slot, so it goes
+      // there however many wait; anywhere else it would be compiled a second time
+      Lease twin = compiling.get(key);
+      if (twin != null && twin.volunteer.caching && candidates.contains(twin.volunteer)) {
+        return new Lease(twin.volunteer, true, key);
       }
+      Volunteer before = affinity.get(key);
       if (before != null
           && before.caching
           && candidates.contains(before)
@@ -249,17 +261,28 @@ final class Placement {
       }
     }
     double speed = typicalNanosPerByte();
-    Volunteer best = null;
-    double bestCost = Double.MAX_VALUE;
+    Map<Volunteer, Double> costs = new HashMap<>();
+    double lowest = Double.MAX_VALUE;
     for (Volunteer v : candidates) {
-      if (!v.hasFreeSlot()) {
-        continue;
+      if (v.hasFreeSlot()) {
+        double perByte = v.nanosPerByte > 0 ? v.nanosPerByte : speed;
+        double cost = (v.compiling() + 1.0) / v.slots * perByte;
+        costs.put(v, cost);
+        lowest = Math.min(lowest, cost);
       }
-      double perByte = v.nanosPerByte > 0 ? v.nanosPerByte : speed;
-      double cost = (v.compiling() + 1.0) / v.slots * perByte;
-      if (cost < bestCost) {
+    }
+    // time per byte differs several-fold between one source and the next, so costs this close
+    // are a draw: the volunteer with the most free slots takes the job, then the larger one
+    Comparator<Volunteer> draw =
+        Comparator.comparingInt(Placement::freeSlots)
+            .thenComparingInt(v -> v.slots)
+            .thenComparing(v -> -costs.get(v));
+    Volunteer best = null;
+    for (Volunteer v : candidates) {
+      if (costs.containsKey(v)
+          && costs.get(v) <= lowest * SAME_COST
+          && (best == null || draw.compare(v, best) > 0)) {
         best = v;
-        bestCost = cost;
       }
     }
     return best == null ? null : new Lease(best, false, key);

@@ -301,4 +301,20 @@ class PlacementTest {
     assertNull(waiting.get(30, TimeUnit.SECONDS), "no place for a job nobody waits for");
     assertEquals(0, placement.snapshot().queued());
   }
+
+  @Test
+  void aSlightlyFasterVolunteerDoesNotDrawJobsFromOneWithMoreRoom() throws Exception {
+    List<Lease> leases = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      leases.add(now(job(null, 0)));
+    }
+    for (Lease l : leases) {
+      placement.answered(l, job(null, 0), 0, l.volunteer == a ? 600_000 : 1_000_000);
+    }
+    assertSame(b, now(job(null, 0)).volunteer, "b: (0 + 1) / 3 x 1000 ns per byte");
+    // a would take 600 ns per byte, b (1 + 1) / 3 x 1000: a draw, and b has two free slots
+    assertSame(b, now(job(null, 0)).volunteer);
+    assertSame(b, now(job(null, 0)).volunteer, "one free slot each, a draw: the larger volunteer");
+    assertSame(a, now(job(null, 0)).volunteer, "the only free slot");
+  }
 }
