@@ -3,7 +3,6 @@ package dev.crossfarm.front;
 import dev.crossfarm.daemon.cache.CacheKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -261,31 +260,39 @@ final class Placement {
       }
     }
     double speed = typicalNanosPerByte();
-    Map<Volunteer, Double> costs = new HashMap<>();
     double lowest = Double.MAX_VALUE;
     for (Volunteer v : candidates) {
       if (v.hasFreeSlot()) {
-        double perByte = v.nanosPerByte > 0 ? v.nanosPerByte : speed;
-        double cost = (v.compiling() + 1.0) / v.slots * perByte;
-        costs.put(v, cost);
-        lowest = Math.min(lowest, cost);
+        lowest = Math.min(lowest, cost(v, speed));
       }
     }
     // time per byte differs several-fold between one source and the next, so costs this close
     // are a draw: the volunteer with the most free slots takes the job, then the larger one
-    Comparator<Volunteer> draw =
-        Comparator.comparingInt(Placement::freeSlots)
-            .thenComparingInt(v -> v.slots)
-            .thenComparing(v -> -costs.get(v));
     Volunteer best = null;
     for (Volunteer v : candidates) {
-      if (costs.containsKey(v)
-          && costs.get(v) <= lowest * SAME_COST
-          && (best == null || draw.compare(v, best) > 0)) {
+      if (v.hasFreeSlot()
+          && cost(v, speed) <= lowest * SAME_COST
+          && (best == null || winsDraw(v, best, speed))) {
         best = v;
       }
     }
     return best == null ? null : new Lease(best, false, key);
+  }
+
+  /** What a job would cost there: {@code (jobs compiling + 1) / slots x time per byte}. */
+  private static double cost(Volunteer v, double typicalNanosPerByte) {
+    double perByte = v.nanosPerByte > 0 ? v.nanosPerByte : typicalNanosPerByte;
+    return (v.compiling() + 1.0) / v.slots * perByte;
+  }
+
+  private static boolean winsDraw(Volunteer v, Volunteer other, double speed) {
+    if (freeSlots(v) != freeSlots(other)) {
+      return freeSlots(v) > freeSlots(other);
+    }
+    if (v.slots != other.slots) {
+      return v.slots > other.slots;
+    }
+    return cost(v, speed) < cost(other, speed);
   }
 
   /** The mean of the volunteers' measured speeds, for one not measured yet; 1 before any. */
