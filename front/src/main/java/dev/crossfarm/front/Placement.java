@@ -228,10 +228,6 @@ final class Placement {
     return false;
   }
 
-  private static int freeSlots(Volunteer v) {
-    return v.slots - v.compiling();
-  }
-
   private Lease pick(Waiter w, long now) {
     List<Volunteer> candidates = new ArrayList<>();
     for (Volunteer v : volunteers) {
@@ -286,8 +282,8 @@ final class Placement {
   }
 
   private static boolean winsDraw(Volunteer v, Volunteer other, double speed) {
-    if (freeSlots(v) != freeSlots(other)) {
-      return freeSlots(v) > freeSlots(other);
+    if (v.freeSlots() != other.freeSlots()) {
+      return v.freeSlots() > other.freeSlots();
     }
     if (v.slots != other.slots) {
       return v.slots > other.slots;

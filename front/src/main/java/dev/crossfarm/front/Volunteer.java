@@ -59,8 +59,12 @@ final class Volunteer {
     return inFlight - affineInFlight;
   }
 
+  int freeSlots() {
+    return slots - compiling();
+  }
+
   boolean hasFreeSlot() {
-    return compiling() < slots;
+    return freeSlots() > 0;
   }
 
   @Override
